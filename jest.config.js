@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * Three tiers (house style): unit tests beside the code, integration tests against the real
+ * PostgreSQL and Kafka, end-to-end tests through the booted HTTP app. SWC compiles TypeScript
+ * (with decorator metadata) and also the ESM-only Nest 12 and jose packages, which Jest's CommonJS
+ * runtime could not load otherwise.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+/** @param {string} name @param {string[]} testMatch @param {number} timeout */
+const project = (name, testMatch, timeout) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  testMatch,
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
+  moduleNameMapper: {
+    '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@hub/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+  },
+  setupFiles: ['reflect-metadata'],
+  slowTestThreshold: timeout / 4000,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    project(
+      'unit',
+      [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
+      ],
+      10_000,
+    ),
+    project('integration', ['<rootDir>/test/integration/**/*.spec.ts'], 60_000),
+    project('e2e', ['<rootDir>/test/e2e/**/*.spec.ts'], 60_000),
+  ],
+  testTimeout: 60_000,
+};
