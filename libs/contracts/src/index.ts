@@ -1,0 +1,2 @@
+export * from './party-code';
+export * from './topics';

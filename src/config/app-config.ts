@@ -1,0 +1,17 @@
+import type { Env } from '../env';
+import type { PartyRegistry } from '../parties/party-registry';
+
+/**
+ * The typed configuration every provider reads: validated environment plus the party registry.
+ * Built once in `main.ts` (or a test) and injected; nothing else reads `process.env`.
+ */
+export class AppConfig {
+  constructor(
+    readonly env: Env,
+    readonly registry: PartyRegistry,
+  ) {}
+
+  get kafkaBrokers(): string[] {
+    return this.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  }
+}

@@ -1,0 +1,56 @@
+import { Env, EnvError, loadEnv } from './env';
+
+describe(loadEnv.name, () => {
+  it('gives working local defaults when nothing is set', () => {
+    const env = loadEnv({});
+
+    expect(env).toBeInstanceOf(Env);
+    expect(env.PORT).toBe(3000);
+    expect(env.KAFKA_BROKERS).toBe('127.0.0.1:9092');
+    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/referral_hub');
+  });
+
+  it('converts numbers and booleans', () => {
+    const env = loadEnv({ PORT: '8080', KAFKA_CREATE_TOPICS: 'false', DATABASE_POOL_SIZE: '8' });
+
+    expect(env.PORT).toBe(8080);
+    expect(env.KAFKA_CREATE_TOPICS).toBe(false);
+    expect(env.DATABASE_POOL_SIZE).toBe(8);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadEnv({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => loadEnv({ HOME: '/root', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', '3000abc'],
+    ['KAFKA_BROKERS', 'broker-without-port'],
+    ['DATABASE_URL', 'http://example.org'],
+    ['KAFKA_CREATE_TOPICS', 'yes'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('refuses %s=%s with a line naming the variable', (name, value) => {
+    expect(() => loadEnv({ [name]: value })).toThrow(EnvError);
+    expect(() => loadEnv({ [name]: value })).toThrow(
+      new RegExp(`^invalid environment variable ${name}="${value}": `),
+    );
+  });
+
+  it('names every wrong variable, one per line', () => {
+    let message = '';
+    try {
+      loadEnv({ PORT: 'x', LOG_LEVEL: 'y' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    expect(message.split('\n')).toEqual([
+      expect.stringContaining('PORT="x"'),
+      expect.stringContaining('LOG_LEVEL="y"'),
+    ]);
+  });
+});

@@ -1,0 +1,142 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/**
+ * The hub's settings, read once from the process environment at start-up.
+ *
+ * Produced by {@link loadEnv}; every field is validated, so code holding an `Env` can rely on it.
+ * This file is the only place that reads `process.env` for the application.
+ */
+export class Env {
+  /** HTTP port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Interface to bind; 0.0.0.0 in containers. */
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  /** PostgreSQL connection string of the application. */
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/referral_hub';
+
+  /** Connections in the application's pool (8 to 10 suits a 2-core machine). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Comma-separated `host:port` list of Kafka bootstrap brokers. */
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, {
+    message: 'must be a comma-separated list of host:port',
+  })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  /** Kafka client id of the hub. */
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_CLIENT_ID = 'referral-hub';
+
+  /** Partitions of each hub topic created at start-up. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  KAFKA_TOPIC_PARTITIONS = 6;
+
+  /** Replication factor of each hub topic (1 on a single local broker). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  /** Folder holding parties.json and checkpoints.json. */
+  @IsString()
+  @IsNotEmpty()
+  CONFIG_DIR = 'config';
+
+  /** Expected `iss` of officers' tokens. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_ISSUER = 'urn:mrh:dev-issuer';
+
+  /** Expected `aud` of officers' tokens. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_AUDIENCE = 'referral-hub';
+
+  /** Public JWK (file) of the token issuer; the development issuer's by default. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_PUBLIC_KEY_FILE = '.dev/keys/dev-issuer.public.jwk';
+
+  /** Allowed clock skew when checking `exp` and `nbf`, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /** Create the hub's Kafka topics at start-up (admin client). */
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_CREATE_TOPICS = true;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+/** A setting is missing or wrong; the message names the variable. */
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/**
+ * Validates the environment and returns typed settings. Empty strings count as unset so that
+ * `FOO=` in a compose file falls back to the default instead of failing obscurely later.
+ *
+ * @throws EnvError naming the first offending variable(s), one per line.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const known = Object.keys(new Env());
+  const plain: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value !== '') plain[key] = value;
+  }
+  const env = plainToInstance(Env, plain, { exposeDefaultValues: true });
+  const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const given = plain[error.property];
+      const reasons = Object.values(error.constraints ?? {}).join('; ');
+      return `invalid environment variable ${error.property}=${JSON.stringify(given ?? '')}: ${reasons}`;
+    });
+    throw new EnvError(lines.join('\n'));
+  }
+  return env;
+}
