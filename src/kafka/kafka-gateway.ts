@@ -1,0 +1,80 @@
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import type { Logger as PinoLogger } from 'pino';
+import { kafkaLogCreator } from './kafka-log';
+
+/** How the hub reaches the Kafka cluster. */
+export interface KafkaGatewayOptions {
+  brokers: string[];
+  clientId: string;
+  logger: PinoLogger;
+}
+
+/**
+ * The project's own small interface to Kafka. kafkajs is unmaintained since 2023, so the rest of
+ * the code depends on this class, not on kafkajs, and its known pitfalls are handled here once.
+ */
+export class KafkaGateway {
+  readonly kafka: Kafka;
+
+  constructor(private readonly options: KafkaGatewayOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3000,
+      requestTimeout: 30000,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(options.logger),
+      retry: { initialRetryTime: 300, retries: 8 },
+    });
+  }
+
+  /**
+   * True when the cluster answers a metadata request within `timeoutMs`. Uses a throw-away,
+   * silent client so a down broker neither floods the log nor leaves retries running.
+   */
+  async ping(timeoutMs: number): Promise<boolean> {
+    const probe = new Kafka({
+      clientId: `${this.options.clientId}-probe`,
+      brokers: this.options.brokers,
+      connectionTimeout: Math.min(timeoutMs, 3000),
+      requestTimeout: timeoutMs,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
+    const admin = probe.admin();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      const answered = admin
+        .connect()
+        .then(() => admin.describeCluster())
+        .then((cluster) => cluster.brokers.length > 0);
+      return await Promise.race([answered, timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Creates the topics that do not exist yet (never relying on broker auto-creation) and returns
+   * the names it created. Existing topics are left as they are.
+   */
+  async ensureTopics(topics: readonly ITopicConfig[]): Promise<string[]> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return [];
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      return missing.map((t) => t.topic);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
