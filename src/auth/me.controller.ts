@@ -1,0 +1,21 @@
+import { Controller, Get } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { CurrentPrincipal } from './current-principal.decorator';
+import type { Principal } from './principal';
+
+/** What the hub knows of the caller: lets an officer (or a console) check its token. */
+@Controller('me')
+export class MeController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get()
+  me(
+    @CurrentPrincipal() principal: Principal,
+  ): Principal & { partyName: { en: string; local: string } } {
+    const party = this.config.registry.party(principal.party);
+    return {
+      ...principal,
+      partyName: party ? { en: party.name.en, local: party.name.local } : { en: '', local: '' },
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import type { Logger as PinoLogger } from 'pino';
+import { createRootLogger } from './common/logging/root-logger';
+import { AppConfig } from './config/app-config';
+import { loadEnv } from './env';
+import { loadPartyRegistry } from './parties/party-registry';
+
+/** Everything the application needs before Nest starts, validated; throws a one-line reason. */
+export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): {
+  config: AppConfig;
+  logger: PinoLogger;
+} {
+  const env = loadEnv(source);
+  const registry = loadPartyRegistry(env.CONFIG_DIR);
+  return { config: new AppConfig(env, registry), logger: createRootLogger(env.LOG_LEVEL) };
+}

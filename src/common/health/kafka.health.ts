@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { KafkaGateway } from '../../kafka/kafka-gateway';
+import { TopicProvisioner } from '../../kafka/topic-provisioner';
+
+/** Kafka is ready when the cluster answers a metadata request and the hub's topics exist. */
+@Injectable()
+export class KafkaHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    @Inject(KafkaGateway) private readonly kafka: KafkaGateway,
+    @Inject(TopicProvisioner) private readonly topics: TopicProvisioner,
+  ) {}
+
+  async check(key: 'kafka'): Promise<HealthIndicatorResult<'kafka'>> {
+    const session = this.health.check(key);
+    if (!(await this.kafka.ping(2000))) {
+      return session.down({ message: 'the Kafka cluster does not answer' });
+    }
+    if (!this.topics.isProvisioned) {
+      return session.down({ message: "the hub's topics are not created yet" });
+    }
+    return session.up();
+  }
+}

@@ -1,0 +1,88 @@
+import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { AuthError } from '../../auth/auth.error';
+import { CommonError } from './common.error';
+import { isDatabaseUnavailable, renderProblem } from './render-problem';
+
+describe(renderProblem.name, () => {
+  const context = { instance: '/v1/referrals', correlationId: 'c-1' };
+
+  it('renders a domain error with its code, status and field errors', () => {
+    const error = new CommonError('validation-failed', 'bad', [
+      { path: 'to', message: 'unknown party' },
+    ]);
+
+    const { status, body, unexpected } = renderProblem(error, context);
+
+    expect(status).toBe(400);
+    expect(unexpected).toBe(false);
+    expect(body).toEqual({
+      type: 'urn:mrh:problem:validation-failed',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'bad',
+      code: 'validation-failed',
+      instance: '/v1/referrals',
+      correlationId: 'c-1',
+      errors: [{ path: 'to', message: 'unknown party' }],
+    });
+  });
+
+  it('maps an authentication error to 401', () => {
+    expect(renderProblem(new AuthError('invalid-token', 'x'), context).status).toBe(401);
+  });
+
+  it('hides the message and stack of an unexpected error', () => {
+    const { status, body, unexpected } = renderProblem(
+      new Error('secret table users_pii'),
+      context,
+    );
+
+    expect(status).toBe(500);
+    expect(unexpected).toBe(true);
+    expect(JSON.stringify(body)).not.toContain('users_pii');
+    expect(body.code).toBe('internal-error');
+  });
+
+  it('maps Nest exceptions by status', () => {
+    expect(renderProblem(new NotFoundException(), context).body.code).toBe('not-found');
+  });
+
+  it('keeps the readiness checks of a 503', () => {
+    const checks = { status: 'error', error: { kafka: { status: 'down' } } };
+
+    const { body } = renderProblem(new ServiceUnavailableException(checks), context);
+
+    expect(body.code).toBe('not-ready');
+    expect(body['checks']).toEqual(checks);
+  });
+
+  it('maps Fastify body errors to 413 and 415', () => {
+    expect(renderProblem({ statusCode: 413, message: 'x' }, context).body.code).toBe(
+      'payload-too-large',
+    );
+    expect(renderProblem({ statusCode: 415, message: 'x' }, context).body.code).toBe(
+      'unsupported-media-type',
+    );
+  });
+
+  it('answers 503 when PostgreSQL cannot be reached', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+
+    expect(renderProblem(refused, context).status).toBe(503);
+  });
+});
+
+describe(isDatabaseUnavailable.name, () => {
+  it('sees a shut-down server through TypeORM wrapping', () => {
+    const error = {
+      message: 'query failed',
+      driverError: { code: '57P01', message: 'terminating' },
+    };
+
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it('does not mistake a constraint violation for an outage', () => {
+    expect(isDatabaseUnavailable({ code: '23505', message: 'duplicate key' })).toBe(false);
+  });
+});

@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { loadAppConfig } from './bootstrap';
+
+/** `npm start`: validates the configuration, then serves the hub until SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let loaded: ReturnType<typeof loadAppConfig>;
+  try {
+    loaded = loadAppConfig();
+  } catch (error) {
+    // One clear line per problem, no stack: the operator has a setting to fix, not a bug.
+    process.stderr.write(`referral-hub: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { config, logger } = loaded;
+  const app = await createApp(config, logger);
+  await app.listen({ port: config.env.PORT, host: config.env.HOST });
+  logger.info(
+    { url: `http://${config.env.HOST}:${config.env.PORT}` },
+    `referral hub listening on http://${config.env.HOST}:${config.env.PORT} (health: /health/ready)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`referral-hub: failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});
