@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { dropDatabase } from '../src/database/ensure-database';
+import { migrateDatabase } from '../src/database/migrate';
+import { ensureDevKeys } from './lib/dev-keys-setup';
+import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
+import { run, runOrThrow, step } from './lib/step';
+
+/** Database the test run owns: recreated at the start of every run. */
+const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/referral_hub_test';
+
+/**
+ * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
+ * end-to-end tests against a real PostgreSQL and a real Kafka broker. Starts the broker when none
+ * is running and stops it afterwards, so no JVM is left behind; reuses one that was running.
+ */
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: { 'skip-checks': { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  if (!values['skip-checks']) {
+    await step('format check (prettier)', () => runOrThrow('npx', ['prettier', '--check', '.']));
+    await step('lint (eslint)', () => runOrThrow('npx', ['eslint', '.', '--max-warnings=0']));
+    await step('type check (tsc)', () => runOrThrow('npx', ['tsc', '--noEmit', '-p', '.']));
+  }
+  await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
+  await step('development keys', ensureDevKeys);
+  const broker = defaultBrokerOptions();
+  const started = await step('kafka broker', async () => {
+    const result = await startBroker(broker);
+    console.log(
+      result.reused
+        ? '  reusing the broker already listening'
+        : `  started (ready in ${(result.readyMs / 1000).toFixed(1)} s)`,
+    );
+    return !result.reused;
+  });
+  const stop = async (): Promise<void> => {
+    if (started) await step('stop kafka broker', () => stopBroker(broker));
+  };
+  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
+  try {
+    await step('test database', async () => {
+      await dropDatabase(TEST_DATABASE_URL);
+      await migrateDatabase(TEST_DATABASE_URL);
+    });
+    const env = {
+      ...process.env,
+      DATABASE_URL: TEST_DATABASE_URL,
+      KAFKA_BROKERS: `${broker.host}:${broker.port}`,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    };
+    return await step('jest (unit, integration, e2e)', () =>
+      run('npx', ['jest', '--ci', ...positionals], env),
+    );
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`test: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
