@@ -24,7 +24,7 @@ const project = (name, testMatch, timeout) => ({
   rootDir: __dirname,
   testMatch,
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|canonicalize)/)'],
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@hub/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',

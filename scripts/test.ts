@@ -54,7 +54,7 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
     return await step('jest (unit, integration, e2e)', () =>
-      run('npx', ['jest', '--ci', ...positionals], env),
+      run('npx', ['jest', '--ci', '--runInBand', ...positionals], env),
     );
   } finally {
     await stop();
