@@ -11,6 +11,8 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
+import { PartnersModule } from './partners/partners.module';
+import { ReferralsModule } from './referrals/referrals.module';
 
 /** The hub application: one module per feature, wired to the process's config and logger. */
 @Module({})
@@ -25,6 +27,8 @@ export class AppModule {
         KafkaModule,
         AuthModule,
         HealthModule,
+        ReferralsModule,
+        PartnersModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -106,6 +106,28 @@ export class Env {
   @IsBoolean()
   KAFKA_CREATE_TOPICS = true;
 
+  /** Run the outbox relay in this instance (one instance at a time leads; others stand by). */
+  @Transform(toBool)
+  @IsBoolean()
+  OUTBOX_RELAY_ENABLED = true;
+
+  /** Most outbox rows published in one Kafka request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  OUTBOX_BATCH_SIZE = 500;
+
+  /** Consume partner events in this instance. */
+  @Transform(toBool)
+  @IsBoolean()
+  INBOUND_CONSUMER_ENABLED = true;
+
+  /** Kafka consumer group of the hub's inbound consumers. */
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_CONSUMER_GROUP = 'referral-hub';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 }

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsString, MinLength, ValidateNested } from 'class-validator';
-import { createValidationPipe, flattenValidationErrors } from './validation.pipe';
+import { createValidationPipe } from './validation.pipe';
 import { CommonError } from './problem/common.error';
 
 class NameDto {
@@ -62,11 +62,5 @@ describe(createValidationPipe.name, () => {
     });
 
     expect(value).toBeInstanceOf(BodyDto);
-  });
-});
-
-describe(flattenValidationErrors.name, () => {
-  it('returns nothing for no errors', () => {
-    expect(flattenValidationErrors([])).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { FieldError } from './field-error';
+import type { FieldError } from '@hub/contracts';
 import type { ProblemCode } from './problem-status';
 
 /**

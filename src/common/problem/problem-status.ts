@@ -1,8 +1,9 @@
 import type { AuthErrorCode } from '../../auth/auth.error';
+import type { ReferralErrorCode } from '../../referrals/referral.error';
 import type { CommonErrorCode } from './common.error';
 
 /** Every code the HTTP API can answer with; adding a feature's union here is the one step. */
-export type ProblemCode = CommonErrorCode | AuthErrorCode;
+export type ProblemCode = CommonErrorCode | AuthErrorCode | ReferralErrorCode;
 
 /** HTTP status and title of each code: the one place they are decided. */
 export function problemStatus(code: ProblemCode): { status: number; title: string } {
@@ -16,7 +17,22 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
     case 'invalid-token':
       return { status: 401, title: 'The bearer token is not valid' };
     case 'forbidden':
+    case 'not-allowed':
       return { status: 403, title: 'Not allowed' };
+    case 'not-your-turn':
+      return { status: 403, title: 'This action belongs to the other party' };
+    case 'referral-not-found':
+      return { status: 404, title: 'Referral not found' };
+    case 'invalid-transition':
+      return { status: 409, title: "Not allowed in the referral's current state" };
+    case 'stale-state':
+      return { status: 409, title: 'The referral has changed' };
+    case 'version-mismatch':
+      return { status: 412, title: 'The referral has changed since you read it' };
+    case 'idempotency-key-reused':
+      return { status: 422, title: 'Idempotency-Key reused with a different request' };
+    case 'consent-required':
+      return { status: 422, title: 'Consent to share data is required' };
     case 'not-found':
       return { status: 404, title: 'Not found' };
     case 'method-not-allowed':

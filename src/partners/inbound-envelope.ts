@@ -1,0 +1,232 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  Equals,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  validateSync,
+} from 'class-validator';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  EVENT_DATA_CLASSES,
+  PARTY_CODE_PATTERN,
+  canonicalDigest,
+  countryOfParty,
+  flattenValidationErrors,
+  isEventType,
+  validatePayload,
+  type CloudEvent,
+  type EventType,
+} from '@hub/contracts';
+import { InboundRefusal } from './inbound-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PARTY_SOURCE = /^\/parties\/([A-Z]{2}(?:-[A-Z0-9]+)+)$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** The CloudEvents attributes the hub reads; unknown attributes are ignored (contract v1). */
+class InboundEnvelope {
+  @Equals('1.0')
+  specversion!: string;
+
+  @Matches(UUID, { message: 'must be a UUID' })
+  id!: string;
+
+  @Matches(PARTY_SOURCE, { message: 'must be /parties/<party code>' })
+  source!: string;
+
+  @IsString()
+  @MaxLength(100)
+  type!: string;
+
+  @IsOptional()
+  @Matches(UUID, { message: 'must be the referral id (a UUID)' })
+  subject?: string;
+
+  @Matches(RFC3339, { message: 'must be an RFC 3339 date-time' })
+  time!: string;
+
+  @IsOptional()
+  @Equals('application/json')
+  datacontenttype?: string;
+
+  @IsOptional()
+  @Matches(PARTY_CODE_PATTERN, { message: 'must be a party code' })
+  recipient?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  referralseq?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  causationid?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  jws?: string;
+
+  @IsObject()
+  data!: Record<string, unknown>;
+}
+
+/** A partner event that passed every envelope and schema check. */
+export interface InboundEvent {
+  event: CloudEvent<Record<string, unknown>>;
+  type: EventType;
+  /** Party code from `source`, known to belong to the topic's country. */
+  party: string;
+  /** SHA-256 of the event's canonical JSON: the same id with another digest is an alarm. */
+  digest: Buffer;
+}
+
+/** What could be read of a refused record, to address the rejection. */
+export interface RecordIdentity {
+  eventId?: string;
+  /** The source party, only when it belongs to the topic's country. */
+  party?: string;
+  subject?: string;
+}
+
+/** Raised for records the hub cannot use; carries what could be read of them. */
+export class UnusableRecord extends InboundRefusal {
+  constructor(
+    refusal: InboundRefusal,
+    readonly identity: RecordIdentity,
+  ) {
+    super(refusal.code, refusal.detail, refusal.errors);
+  }
+}
+
+/**
+ * Turns a record of `referral-hub.from.<country>` into a validated event, or throws
+ * {@link UnusableRecord} saying exactly why not: content type, UTF-8, JSON (prototype-polluting
+ * keys refused), CloudEvents envelope, known type, a source party of `country`, and the type's
+ * data schema. Unknown attributes and data fields are ignored, as the contract asks.
+ */
+export function parseInboundRecord(
+  value: Buffer | null,
+  headers: Record<string, string | undefined>,
+  country: string,
+): InboundEvent {
+  const contentType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== CLOUDEVENTS_CONTENT_TYPE) {
+    throw unusable(
+      'unsupported-content-type',
+      `content-type must be ${CLOUDEVENTS_CONTENT_TYPE} (structured mode), not ${contentType ?? 'absent'}`,
+      {},
+    );
+  }
+  const json = parseJson(value);
+  const identity = identityOf(json, country);
+  const envelope = plainToInstance(InboundEnvelope, json);
+  const envelopeErrors = validateSync(envelope, {
+    validationError: { target: false, value: false },
+  });
+  if (envelopeErrors.length > 0) {
+    throw unusable(
+      'invalid-envelope',
+      'The CloudEvents envelope is not valid.',
+      identity,
+      flattenValidationErrors(envelopeErrors),
+    );
+  }
+  const party = PARTY_SOURCE.exec(envelope.source)?.[1] ?? '';
+  if (countryOfParty(party) !== country) {
+    throw unusable(
+      'foreign-source',
+      `Events on this topic may only come from parties of ${country}, not ${party}.`,
+      identity,
+    );
+  }
+  if (!isEventType(envelope.type)) {
+    throw unusable('unknown-type', `Unknown event type ${envelope.type}.`, identity);
+  }
+  const data = validatePayload(EVENT_DATA_CLASSES[envelope.type], envelope.data, {
+    unknownFields: 'ignore',
+  });
+  if (!data.ok) {
+    throw unusable(
+      'invalid-data',
+      `The data is not a valid ${envelope.type}.`,
+      identity,
+      data.errors.map((e) => ({ path: e.path ? `data.${e.path}` : 'data', message: e.message })),
+    );
+  }
+  const event = json as unknown as CloudEvent<Record<string, unknown>>;
+  return { event, type: envelope.type, party, digest: digestOf(event) };
+}
+
+function parseJson(value: Buffer | null): Record<string, unknown> {
+  if (value === null || value.length === 0) {
+    throw unusable('malformed-event', 'The record has no value.', {});
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(value);
+  } catch {
+    throw unusable('malformed-event', 'The record value is not valid UTF-8.', {});
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text, refusePollution);
+  } catch (error) {
+    const detail =
+      error instanceof PollutionError
+        ? `The JSON contains the forbidden key "${error.key}".`
+        : 'The record value is not valid JSON.';
+    throw unusable('malformed-event', detail, {});
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw unusable('malformed-event', 'The record value is not a JSON object.', {});
+  }
+  return parsed as Record<string, unknown>;
+}
+
+class PollutionError extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+/** `__proto__` / `constructor` keys can poison prototypes downstream: refuse them outright. */
+function refusePollution(this: unknown, key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+    throw new PollutionError(key);
+  }
+  return value;
+}
+
+function identityOf(json: Record<string, unknown>, country: string): RecordIdentity {
+  const identity: RecordIdentity = {};
+  if (typeof json['id'] === 'string' && UUID.test(json['id'])) identity.eventId = json['id'];
+  const party =
+    typeof json['source'] === 'string' ? PARTY_SOURCE.exec(json['source'])?.[1] : undefined;
+  if (party !== undefined && countryOfParty(party) === country) identity.party = party;
+  if (typeof json['subject'] === 'string' && UUID.test(json['subject'])) {
+    identity.subject = json['subject'];
+  }
+  return identity;
+}
+
+function unusable(
+  code: InboundRefusal['code'],
+  detail: string,
+  identity: RecordIdentity,
+  errors?: InboundRefusal['errors'],
+): UnusableRecord {
+  return new UnusableRecord(new InboundRefusal(code, detail, errors), identity);
+}
+
+/** Digest of the event without its signature: stable across re-serialisations. */
+export function digestOf(event: object): Buffer {
+  const { jws: _jws, ...rest } = event as Record<string, unknown>;
+  return canonicalDigest(rest);
+}

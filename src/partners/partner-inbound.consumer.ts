@@ -1,0 +1,218 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { fromTopic } from '@hub/contracts';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { AppConfig } from '../config/app-config';
+import { correlationStorage } from '../common/logging/correlation';
+import { isDatabaseUnavailable } from '../common/problem/render-problem';
+import { KafkaGateway } from '../kafka/kafka-gateway';
+import { TopicProvisioner } from '../kafka/topic-provisioner';
+import type { InboundRecord } from './dead-letter-publisher';
+import { InboundProcessor, type InboundOutcome } from './inbound-processor';
+
+/** Attempts at a record that fails for a reason other than an outage, before it is dead-lettered. */
+const POISON_ATTEMPTS = 3;
+const RESTART_DELAY_MS = 2000;
+
+/** Counters of this instance's consumer, for tests and benchmarks. */
+export interface ConsumerStats {
+  applied: number;
+  duplicates: number;
+  rejected: number;
+  deadLettered: number;
+  retries: number;
+}
+
+/**
+ * Consumes every partner country's `referral-hub.from.<CC>` topic with a raw kafkajs consumer:
+ * the Nest Kafka transport would retry a failing record forever and has no dead-letter topic.
+ *
+ * Records of one partition are handled one after another (one referral's events share a
+ * partition, so they are applied in order); partitions run concurrently. An offset is committed
+ * only after the record's transaction committed. While the database is down the consumer waits
+ * and retries the same record (heartbeating), so nothing is skipped; a record that keeps failing
+ * for another reason is dead-lettered after a few attempts, so it never blocks its partition.
+ * kafkajs consumers can crash without restarting (kafkajs #1299, #1513): we restart them.
+ */
+@Injectable()
+export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PartnerInboundConsumer.name);
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly counters: ConsumerStats = {
+    applied: 0,
+    duplicates: 0,
+    rejected: 0,
+    deadLettered: 0,
+    retries: 0,
+  };
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(KafkaGateway) private readonly kafka: KafkaGateway,
+    @Inject(TopicProvisioner) private readonly topics: TopicProvisioner,
+    private readonly processor: InboundProcessor,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.env.INBOUND_CONSUMER_ENABLED) return;
+    // Subscribing needs the topics; they may wait for Kafka to come up.
+    void this.topics.whenProvisioned().then(() => this.start());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  stats(): ConsumerStats {
+    return { ...this.counters };
+  }
+
+  private async start(): Promise<void> {
+    if (this.stopping) return;
+    const consumer = this.kafka.kafka.consumer({
+      groupId: this.config.env.KAFKA_CONSUMER_GROUP,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      this.logger.error(
+        `inbound consumer crashed: ${error.message} (kafkajs restarts it: ${restart})`,
+      );
+      if (!restart) this.scheduleRestart();
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: this.config.registry.partnerCountries().map(fromTopic),
+        fromBeginning: true,
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 3,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+      this.logger.log('inbound consumer running');
+    } catch (error) {
+      this.logger.warn(`inbound consumer cannot start: ${(error as Error).message}`);
+      this.scheduleRestart();
+    }
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping) return;
+    const old = this.consumer;
+    this.consumer = undefined;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      void (old?.disconnect().catch(() => undefined) ?? Promise.resolve()).then(() => this.start());
+    }, RESTART_DELAY_MS);
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const country = batch.topic.split('.').at(-1) ?? '';
+    let last: string | undefined;
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const record = toRecord(country, batch.topic, batch.partition, message);
+      const handled = await this.handleWithRetries(record, payload);
+      if (!handled) break;
+      payload.resolveOffset(message.offset);
+      last = message.offset;
+      await payload.heartbeat();
+    }
+    if (last !== undefined && this.consumer) {
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+      ]);
+    }
+  }
+
+  /** False when the consumer is stopping or lost the partition: the record stays unhandled. */
+  private async handleWithRetries(
+    record: InboundRecord,
+    payload: EachBatchPayload,
+  ): Promise<boolean> {
+    let failures = 0;
+    for (;;) {
+      try {
+        const outcome = await correlationStorage.run(
+          { correlationId: `${record.topic}/${record.partition}@${record.offset}` },
+          () => this.processor.handle(record),
+        );
+        this.count(outcome);
+        return true;
+      } catch (error) {
+        if (!payload.isRunning() || payload.isStale()) return false;
+        this.counters.retries++;
+        const outage = isDatabaseUnavailable(error) || isTransientConflict(error);
+        if (!outage) failures++;
+        if (failures >= POISON_ATTEMPTS) {
+          this.count(await this.processor.giveUp(record, error));
+          return true;
+        }
+        const delay = Math.min(5000, 250 * 2 ** Math.min(failures + (outage ? 2 : 0), 4));
+        this.logger.warn(
+          `inbound ${record.topic}/${record.partition}@${record.offset}: ${(error as Error).message}; retrying in ${delay} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await payload.heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private count(outcome: InboundOutcome): void {
+    switch (outcome.kind) {
+      case 'applied':
+        this.counters.applied++;
+        break;
+      case 'duplicate':
+        this.counters.duplicates++;
+        break;
+      case 'rejected':
+        this.counters.rejected++;
+        if (outcome.deadLettered) this.counters.deadLettered++;
+        break;
+    }
+  }
+}
+
+function toRecord(
+  country: string,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): InboundRecord {
+  return {
+    country,
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: Object.fromEntries(
+      Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+    ),
+  };
+}
+
+/** Serialization failures and deadlocks: retrying the same record is the right answer. */
+function isTransientConflict(error: unknown): boolean {
+  const code =
+    (error as { code?: unknown }).code ??
+    (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return code === '40001' || code === '40P01';
+}

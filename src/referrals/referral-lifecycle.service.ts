@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  EVENT_TYPES,
+  HUB_SOURCE,
+  LIFECYCLE_ACTIONS,
+  countryOfParty,
+  toTopic,
+  type LifecycleAction,
+} from '@hub/contracts';
+import { AppConfig } from '../config/app-config';
+import type { Tx } from '../database/transactions';
+import { buildEvent } from '../partners/hub-events';
+import { OutboxWriter } from '../partners/outbox-writer';
+import { actorId, type Actor } from './actor';
+import { ReferralError } from './referral.error';
+import type { ReferralChange, ReferralRecord } from './referral.record';
+import { ReferralRepository } from './referral.repository';
+import { decide } from './referral-lifecycle';
+import { isTerminal } from './referral-status';
+
+/** The outcome of one applied change. */
+export interface AppliedChange {
+  referral: ReferralRecord;
+  change: ReferralChange;
+}
+
+/**
+ * Applies lifecycle actions to a row-locked referral — the one path both officers' HTTP actions
+ * and partners' events take. In the caller's transaction it checks the state machine, numbers the
+ * change (`referralseq`), records it, and writes to the outbox the event that tells the other side
+ * (when it is served over Kafka) and the receipt owed to a partner system that made the change.
+ */
+@Injectable()
+export class ReferralLifecycleService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly referrals: ReferralRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
+  sideOf(referral: ReferralRecord, party: string): 'sender' | 'receiver' {
+    if (referral.senderParty === party) return 'sender';
+    if (referral.receiverParty === party && referral.status !== 'DRAFT') return 'receiver';
+    throw new ReferralError('referral-not-found', `No referral ${referral.id} is visible to you.`);
+  }
+
+  /**
+   * Applies `action` with its event `data` (without `referralId`, added here) to `referral`, which
+   * the caller has locked in `tx`.
+   */
+  async apply(
+    tx: Tx,
+    referral: ReferralRecord,
+    actor: Actor,
+    action: LifecycleAction,
+    data: Record<string, unknown>,
+  ): Promise<AppliedChange> {
+    const side = this.sideOf(referral, actor.party);
+    const decision = decide(action, referral.status, side);
+    if (!decision.allowed) throw new ReferralError(decision.reason, decision.detail);
+
+    const now = new Date();
+    const next: ReferralRecord = {
+      ...referral,
+      status: decision.transition.to,
+      version: referral.version + 1,
+      seq: referral.seq + 1,
+      updatedAt: now,
+      submittedAt: action === 'submit' ? now : referral.submittedAt,
+      closedAt: isTerminal(decision.transition.to) ? now : referral.closedAt,
+      receiverReference:
+        action === 'acknowledge' && typeof data['receiverReference'] === 'string'
+          ? data['receiverReference']
+          : referral.receiverReference,
+    };
+    const eventData =
+      action === 'submit' ? submittedData(next) : { referralId: referral.id, ...data };
+    const change = await this.record(tx, next, actor, action, referral.status, eventData, now);
+    await this.referrals.update(tx, next);
+    return { referral: next, change };
+  }
+
+  /**
+   * Stores a referral that a partner system submitted (it arrives already SUBMITTED, as change 1)
+   * and queues the receipt.
+   */
+  async createSubmitted(tx: Tx, referral: ReferralRecord, actor: Actor): Promise<AppliedChange> {
+    await this.referrals.insert(tx, referral);
+    const change = await this.record(
+      tx,
+      referral,
+      actor,
+      'submit',
+      'DRAFT',
+      submittedData(referral),
+      referral.submittedAt ?? new Date(),
+    );
+    return { referral, change };
+  }
+
+  private async record(
+    tx: Tx,
+    next: ReferralRecord,
+    actor: Actor,
+    action: LifecycleAction,
+    fromStatus: ReferralRecord['status'],
+    eventData: Record<string, unknown>,
+    now: Date,
+  ): Promise<ReferralChange> {
+    const eventType = LIFECYCLE_ACTIONS[action].eventType;
+    const causationId = actor.kind === 'partner-system' ? actor.eventId : null;
+    const change: ReferralChange = {
+      referralId: next.id,
+      seq: next.seq,
+      action,
+      eventType,
+      eventId: randomUUID(),
+      actorParty: actor.party,
+      actor: actorId(actor),
+      fromStatus,
+      toStatus: next.status,
+      data: eventData,
+      causationId,
+      occurredAt: now,
+    };
+    await this.referrals.insertChange(tx, change);
+    await this.announce(tx, next, change, actor);
+    return change;
+  }
+
+  /** Queues the events this change owes to partner systems. */
+  private async announce(
+    tx: Tx,
+    referral: ReferralRecord,
+    change: ReferralChange,
+    actor: Actor,
+  ): Promise<void> {
+    const counterpart =
+      actor.party === referral.senderParty ? referral.receiverParty : referral.senderParty;
+    if (this.config.registry.party(counterpart)?.channel === 'kafka') {
+      const event = buildEvent({
+        id: change.eventId,
+        type: change.eventType,
+        source: { party: actor.party },
+        subject: referral.id,
+        recipient: counterpart,
+        referralseq: change.seq,
+        ...(change.causationId === null ? {} : { causationid: change.causationId }),
+        time: change.occurredAt,
+        data: change.data,
+      });
+      await this.outbox.enqueue(
+        tx,
+        { topic: toTopic(countryOfParty(counterpart)), key: referral.id },
+        event,
+      );
+    }
+    if (actor.kind === 'partner-system') {
+      const receipt = buildEvent({
+        type: EVENT_TYPES.receipt,
+        source: { hub: HUB_SOURCE },
+        subject: referral.id,
+        recipient: actor.party,
+        referralseq: change.seq,
+        causationid: actor.eventId,
+        data: { eventId: actor.eventId, status: 'APPLIED' },
+      });
+      await this.outbox.enqueue(
+        tx,
+        { topic: toTopic(countryOfParty(actor.party)), key: referral.id },
+        receipt,
+      );
+    }
+  }
+}
+
+/** The data of `mrh.referral.submitted.v1`: the content plus id, sender and submission time. */
+function submittedData(referral: ReferralRecord): Record<string, unknown> {
+  return {
+    ...referral.content,
+    referralId: referral.id,
+    from: referral.senderParty,
+    to: referral.receiverParty,
+    submittedAt: (referral.submittedAt ?? new Date()).toISOString(),
+  };
+}

@@ -1,0 +1,65 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PARTY_CODE_PATTERN, REFERRAL_TYPES } from '@hub/contracts';
+import { REFERRAL_STATUSES, type ReferralStatus } from './referral-status';
+
+/** Query of `GET /v1/referrals`. */
+export class ListReferralsQuery {
+  /** `outbound`: sent by the caller's party; `inbound`: received by it; absent: both. */
+  @IsOptional()
+  @IsIn(['inbound', 'outbound'])
+  direction?: 'inbound' | 'outbound';
+
+  @IsOptional()
+  @IsIn(REFERRAL_STATUSES)
+  status?: ReferralStatus;
+
+  /** The other party of the referral. */
+  @IsOptional()
+  @Matches(PARTY_CODE_PATTERN, { message: 'must be a party code like VN-MPS' })
+  counterpart?: string;
+
+  @IsOptional()
+  @IsIn(REFERRAL_TYPES)
+  type?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  /** `nextCursor` of the previous page. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+/** A supervisor's decision to submit without the victim's consent to share data. */
+export class ConsentOverride {
+  @IsString()
+  @MinLength(10, { message: 'must give a reason of at least 10 characters' })
+  @MaxLength(2000)
+  reason!: string;
+}
+
+/** Body of `POST /v1/referrals/{id}/submit` (may be empty). */
+export class SubmitBody {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConsentOverride)
+  consentOverride?: ConsentOverride;
+}

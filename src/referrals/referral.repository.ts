@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions';
+import type { ReferralChange, ReferralRecord } from './referral.record';
+import type { ReferralStatus } from './referral-status';
+
+interface ReferralRow {
+  id: string;
+  type: string;
+  status: ReferralStatus;
+  priority: string;
+  sender_party: string;
+  receiver_party: string;
+  sender_country: string;
+  receiver_country: string;
+  sender_reference: string;
+  receiver_reference: string | null;
+  handling_code: string;
+  origin: 'http' | 'kafka';
+  content: Record<string, unknown>;
+  version: number;
+  seq: number;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+  closed_at: Date | null;
+}
+
+interface ChangeRow {
+  referral_id: string;
+  seq: number;
+  action: string;
+  event_type: string;
+  event_id: string;
+  actor_party: string;
+  actor: string;
+  from_status: ReferralStatus;
+  to_status: ReferralStatus;
+  data: Record<string, unknown>;
+  causation_id: string | null;
+  occurred_at: Date;
+}
+
+/** Filters of the referral list, already scoped to what the caller may see. */
+export interface ReferralQuery {
+  party: string;
+  direction?: 'inbound' | 'outbound';
+  status?: ReferralStatus;
+  counterpart?: string;
+  type?: string;
+  /** Keyset: items strictly older than this (created_at, id). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+const COLUMNS = `id, type, status, priority, sender_party, receiver_party, sender_country,
+  receiver_country, sender_reference, receiver_reference, handling_code, origin, content, version,
+  seq, created_by, created_at, updated_at, submitted_at, closed_at`;
+
+/** SQL of the referral tables. Hot paths use plain INSERT/UPDATE, not TypeORM's save(). */
+@Injectable()
+export class ReferralRepository {
+  async insert(tx: Tx, r: ReferralRecord): Promise<void> {
+    await tx.query(
+      `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
+         sender_country, receiver_country, sender_reference, receiver_reference, handling_code,
+         origin, content, version, seq, created_by, created_at, updated_at, submitted_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18)`,
+      [
+        r.id,
+        r.type,
+        r.status,
+        r.priority,
+        r.senderParty,
+        r.receiverParty,
+        r.senderCountry,
+        r.receiverCountry,
+        r.senderReference,
+        r.receiverReference,
+        r.handlingCode,
+        r.origin,
+        JSON.stringify(r.content),
+        r.version,
+        r.seq,
+        r.createdBy,
+        r.createdAt,
+        r.submittedAt,
+      ],
+    );
+  }
+
+  /** The referral, row-locked until the transaction ends: serialises its changes. */
+  async lock(tx: Tx, id: string): Promise<ReferralRecord | undefined> {
+    const rows = await tx.query<ReferralRow[]>(
+      `SELECT ${COLUMNS} FROM referrals WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async find(tx: Tx, id: string): Promise<ReferralRecord | undefined> {
+    const rows = await tx.query<ReferralRow[]>(`SELECT ${COLUMNS} FROM referrals WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async exists(tx: Tx, id: string): Promise<boolean> {
+    const rows = await tx.query<unknown[]>(`SELECT 1 FROM referrals WHERE id = $1`, [id]);
+    return rows.length > 0;
+  }
+
+  /** Writes the state a change left the referral in. */
+  async update(tx: Tx, r: ReferralRecord): Promise<void> {
+    await tx.query(
+      `UPDATE referrals SET status = $2, version = $3, seq = $4, receiver_reference = $5,
+         content = $6, updated_at = $7, submitted_at = $8, closed_at = $9
+       WHERE id = $1`,
+      [
+        r.id,
+        r.status,
+        r.version,
+        r.seq,
+        r.receiverReference,
+        JSON.stringify(r.content),
+        r.updatedAt,
+        r.submittedAt,
+        r.closedAt,
+      ],
+    );
+  }
+
+  /** Notes a supervisor's override of missing consent (kept with the referral, not sent). */
+  async recordConsentOverride(
+    tx: Tx,
+    id: string,
+    override: { by: string; reason: string; at: string },
+  ): Promise<void> {
+    await tx.query(`UPDATE referrals SET consent_override = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify(override),
+    ]);
+  }
+
+  async insertChange(tx: Tx, c: ReferralChange): Promise<void> {
+    await tx.query(
+      `INSERT INTO referral_changes (referral_id, seq, action, event_type, event_id, actor_party,
+         actor, from_status, to_status, data, causation_id, occurred_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
+      [
+        c.referralId,
+        c.seq,
+        c.action,
+        c.eventType,
+        c.eventId,
+        c.actorParty,
+        c.actor,
+        c.fromStatus,
+        c.toStatus,
+        JSON.stringify(c.data),
+        c.causationId,
+        c.occurredAt,
+      ],
+    );
+  }
+
+  async changes(tx: Tx, referralId: string): Promise<ReferralChange[]> {
+    const rows = await tx.query<ChangeRow[]>(
+      `SELECT * FROM referral_changes WHERE referral_id = $1 ORDER BY seq`,
+      [referralId],
+    );
+    return rows.map(toChange);
+  }
+
+  /** A page of the referrals `party` sent or received, newest first. */
+  async list(tx: Tx, q: ReferralQuery): Promise<ReferralRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [q.party];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.direction === 'outbound') where.push('sender_party = $1');
+    else if (q.direction === 'inbound') where.push('receiver_party = $1');
+    else where.push('(sender_party = $1 OR receiver_party = $1)');
+    // Drafts are private to their sender.
+    where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
+    if (q.status) add('status = ?', q.status);
+    if (q.type) add('type = ?', q.type);
+    if (q.counterpart) {
+      params.push(q.counterpart);
+      const n = params.length;
+      where.push(
+        `((sender_party = $1 AND receiver_party = $${n}) OR (receiver_party = $1 AND sender_party = $${n}))`,
+      );
+    }
+    if (q.before) {
+      params.push(q.before.createdAt, q.before.id);
+      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+    }
+    params.push(q.limit);
+    const rows = await tx.query<ReferralRow[]>(
+      `SELECT ${COLUMNS} FROM referrals WHERE ${where.join(' AND ')}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: ReferralRow): ReferralRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    priority: row.priority,
+    senderParty: row.sender_party,
+    receiverParty: row.receiver_party,
+    senderCountry: row.sender_country,
+    receiverCountry: row.receiver_country,
+    senderReference: row.sender_reference,
+    receiverReference: row.receiver_reference,
+    handlingCode: row.handling_code,
+    origin: row.origin,
+    content: row.content,
+    version: row.version,
+    seq: row.seq,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    closedAt: row.closed_at,
+  };
+}
+
+function toChange(row: ChangeRow): ReferralChange {
+  return {
+    referralId: row.referral_id,
+    seq: row.seq,
+    action: row.action,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    actorParty: row.actor_party,
+    actor: row.actor,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    data: row.data,
+    causationId: row.causation_id,
+    occurredAt: row.occurred_at,
+  };
+}

@@ -1,0 +1,74 @@
+import type { ReferralRecord } from './referral.record';
+import { availableActions } from './referral-lifecycle';
+
+/**
+ * A referral as the HTTP API shows it to one party. `content` (personal data) only in the
+ * single-referral view; lists carry metadata only.
+ */
+export interface ReferralView {
+  id: string;
+  type: string;
+  status: string;
+  priority: string;
+  from: string;
+  to: string;
+  /** `outbound` for the sender, `inbound` for the receiver. */
+  direction: 'outbound' | 'inbound';
+  senderReference: string;
+  receiverReference: string | null;
+  handlingCode: string;
+  origin: 'http' | 'kafka';
+  /** Optimistic-concurrency token, also sent as `ETag`. */
+  version: number;
+  /** Last change number (`referralseq`); 0 while a draft. */
+  referralSeq: number;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  closedAt: string | null;
+  /** Lifecycle actions the viewing party may take now. */
+  availableActions: string[];
+  content?: Record<string, unknown>;
+}
+
+export function toReferralView(
+  r: ReferralRecord,
+  viewerParty: string,
+  withContent: boolean,
+): ReferralView {
+  const direction = r.senderParty === viewerParty ? 'outbound' : 'inbound';
+  const view: ReferralView = {
+    id: r.id,
+    type: r.type,
+    status: r.status,
+    priority: r.priority,
+    from: r.senderParty,
+    to: r.receiverParty,
+    direction,
+    senderReference: r.senderReference,
+    receiverReference: r.receiverReference,
+    handlingCode: r.handlingCode,
+    origin: r.origin,
+    version: r.version,
+    referralSeq: r.seq,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    submittedAt: r.submittedAt?.toISOString() ?? null,
+    closedAt: r.closedAt?.toISOString() ?? null,
+    availableActions: availableActions(r.status, direction === 'outbound' ? 'sender' : 'receiver'),
+  };
+  if (withContent) view.content = r.content;
+  return view;
+}
+
+/** The `ETag` of a referral version. */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** Reads `If-Match` (`"3"`, `W/"3"` or `3`); undefined when absent, NaN when unreadable. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  return match?.[1] === undefined ? Number.NaN : Number(match[1]);
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { OutboxModule } from '../partners/outbox.module';
+import { IdempotencyRepository } from './idempotency.repository';
+import { ReferralRepository } from './referral.repository';
+import { ReferralLifecycleService } from './referral-lifecycle.service';
+import { ReferralRules } from './referral-rules';
+import { ReferralsController } from './referrals.controller';
+import { ReferralsService } from './referrals.service';
+
+/** Referrals: the lifecycle, officers' HTTP routes, and the core partners' events also use. */
+@Module({
+  imports: [OutboxModule],
+  controllers: [ReferralsController],
+  providers: [
+    ReferralRepository,
+    ReferralLifecycleService,
+    ReferralRules,
+    ReferralsService,
+    IdempotencyRepository,
+  ],
+  exports: [ReferralRepository, ReferralLifecycleService, ReferralRules],
+})
+export class ReferralsModule {}

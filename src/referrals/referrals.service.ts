@@ -1,0 +1,355 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { ClassConstructor } from 'class-transformer';
+import {
+  LIFECYCLE_ACTIONS,
+  ReferralContent,
+  countryOfParty,
+  validatePayload,
+  type FieldError,
+  type LifecycleAction,
+} from '@hub/contracts';
+import type { Principal } from '../auth/principal';
+import { CommonError } from '../common/problem/common.error';
+import { AppConfig } from '../config/app-config';
+import { Transactions, type Tx } from '../database/transactions';
+import { IdempotencyRepository, requestDigest } from './idempotency.repository';
+import { ReferralError } from './referral.error';
+import type { ReferralChange, ReferralRecord } from './referral.record';
+import { ReferralRepository } from './referral.repository';
+import { ReferralLifecycleService } from './referral-lifecycle.service';
+import { ReferralRules } from './referral-rules';
+import { toReferralView, type ReferralView } from './referral.view';
+import type { ReferralStatus } from './referral-status';
+
+/** What a create/act call answers: the status, the view, and whether it is a replay. */
+export interface ReferralResponse {
+  status: number;
+  body: ReferralView;
+  replayed: boolean;
+}
+
+/** Filters of `GET /v1/referrals`, validated by the controller. */
+export interface ListFilters {
+  direction?: 'inbound' | 'outbound';
+  status?: ReferralStatus;
+  counterpart?: string;
+  type?: string;
+  limit: number;
+  cursor?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Signals a lost race on an idempotency key; the request is answered with the winner's reply. */
+class IdempotencyRace extends Error {}
+
+/**
+ * The officers' use cases over HTTP: drafts, submission, lifecycle actions, reading. Every change
+ * goes through {@link ReferralLifecycleService}, like partners' events do.
+ */
+@Injectable()
+export class ReferralsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly referrals: ReferralRepository,
+    private readonly lifecycle: ReferralLifecycleService,
+    private readonly rules: ReferralRules,
+    private readonly idempotency: IdempotencyRepository,
+  ) {}
+
+  /** `POST /v1/referrals`: a new draft; with an `Idempotency-Key`, a retry creates nothing. */
+  async createDraft(
+    principal: Principal,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<ReferralResponse> {
+    this.assertOfficer(principal);
+    const content = this.validContent(body, principal.party);
+    const digest = requestDigest(body);
+    if (idempotencyKey !== undefined) {
+      const replay = await this.replay(principal.party, idempotencyKey, digest);
+      if (replay) return replay;
+    }
+    const now = new Date();
+    const referral: ReferralRecord = {
+      id: randomUUID(),
+      type: content.type,
+      status: 'DRAFT',
+      priority: content.priority,
+      senderParty: principal.party,
+      receiverParty: content.to,
+      senderCountry: principal.country,
+      receiverCountry: countryOfParty(content.to),
+      senderReference: content.senderReference,
+      receiverReference: null,
+      handlingCode: content.handlingCode,
+      origin: 'http',
+      content: JSON.parse(JSON.stringify(content)) as Record<string, unknown>,
+      version: 1,
+      seq: 0,
+      createdBy: principal.sub,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: null,
+      closedAt: null,
+    };
+    const view = toReferralView(referral, principal.party, true);
+    try {
+      await this.transactions.run(async (tx) => {
+        await this.referrals.insert(tx, referral);
+        if (idempotencyKey === undefined) return;
+        const stored = await this.idempotency.store(tx, principal.party, idempotencyKey, {
+          requestSha256: digest,
+          status: 201,
+          response: view,
+        });
+        if (!stored) throw new IdempotencyRace();
+      });
+    } catch (error) {
+      if (!(error instanceof IdempotencyRace) || idempotencyKey === undefined) throw error;
+      const replay = await this.replay(principal.party, idempotencyKey, digest);
+      if (replay) return replay;
+      throw error;
+    }
+    return { status: 201, body: view, replayed: false };
+  }
+
+  /** `POST /v1/referrals/{id}/submit`: consent to share data is required, or a supervisor's override. */
+  async submit(
+    principal: Principal,
+    id: string,
+    body: { consentOverride?: { reason: string } },
+    ifMatch: number | undefined,
+  ): Promise<ReferralView> {
+    this.assertOfficer(principal);
+    return this.transactions.run(async (tx) => {
+      const referral = await this.lockVisible(tx, id, principal);
+      this.checkVersion(referral, ifMatch);
+      if (referral.status === 'DRAFT') this.checkConsent(principal, referral, body);
+      const { referral: next } = await this.lifecycle.apply(
+        tx,
+        referral,
+        { kind: 'officer', party: principal.party, sub: principal.sub },
+        'submit',
+        {},
+      );
+      if (body.consentOverride) {
+        await this.referrals.recordConsentOverride(tx, id, {
+          by: principal.sub,
+          reason: body.consentOverride.reason,
+          at: new Date().toISOString(),
+        });
+      }
+      return toReferralView(next, principal.party, true);
+    });
+  }
+
+  /** `POST /v1/referrals/{id}/{action}` for every action but submit. */
+  async act(
+    principal: Principal,
+    id: string,
+    action: Exclude<LifecycleAction, 'submit'>,
+    body: unknown,
+    ifMatch: number | undefined,
+  ): Promise<ReferralView> {
+    this.assertOfficer(principal);
+    const data = this.validActionBody(action, body ?? {});
+    return this.transactions.run(async (tx) => {
+      const referral = await this.lockVisible(tx, id, principal);
+      this.checkVersion(referral, ifMatch);
+      if (action === 'schedule-handover') {
+        const errors = this.rules.checkCheckpoint('checkpoint', String(data['checkpoint']), [
+          referral.senderCountry,
+          referral.receiverCountry,
+        ]);
+        if (errors.length > 0) throw validationFailed(errors);
+      }
+      const { referral: next } = await this.lifecycle.apply(
+        tx,
+        referral,
+        { kind: 'officer', party: principal.party, sub: principal.sub },
+        action,
+        data,
+      );
+      return toReferralView(next, principal.party, true);
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<ReferralView> {
+    const referral = await this.transactions.run((tx) => this.findVisible(tx, id, principal));
+    return toReferralView(referral, principal.party, true);
+  }
+
+  async history(principal: Principal, id: string): Promise<ReferralChange[]> {
+    return this.transactions.run(async (tx) => {
+      await this.findVisible(tx, id, principal);
+      return this.referrals.changes(tx, id);
+    });
+  }
+
+  async list(
+    principal: Principal,
+    filters: ListFilters,
+  ): Promise<{ items: ReferralView[]; nextCursor: string | null }> {
+    const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
+    const rows = await this.transactions.run((tx) =>
+      this.referrals.list(tx, {
+        party: principal.party,
+        limit: filters.limit + 1,
+        ...(filters.direction && { direction: filters.direction }),
+        ...(filters.status && { status: filters.status }),
+        ...(filters.counterpart && { counterpart: filters.counterpart }),
+        ...(filters.type && { type: filters.type }),
+        ...(before && { before }),
+      }),
+    );
+    const page = rows.slice(0, filters.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => toReferralView(r, principal.party, false)),
+      nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  private validContent(body: unknown, senderParty: string): ReferralContent {
+    const result = validatePayload(ReferralContent, body);
+    if (!result.ok) throw validationFailed(result.errors);
+    const errors = this.rules.checkContent(result.value, senderParty);
+    if (errors.length > 0) throw validationFailed(errors);
+    return result.value;
+  }
+
+  private validActionBody(
+    action: Exclude<LifecycleAction, 'submit'>,
+    body: unknown,
+  ): Record<string, unknown> {
+    const bodyClass: ClassConstructor<object> = LIFECYCLE_ACTIONS[action].body;
+    const result = validatePayload(bodyClass, body);
+    if (!result.ok) throw validationFailed(result.errors);
+    return JSON.parse(JSON.stringify(result.value)) as Record<string, unknown>;
+  }
+
+  private async replay(
+    party: string,
+    key: string,
+    digest: Buffer,
+  ): Promise<ReferralResponse | undefined> {
+    const stored = await this.transactions.run((tx) => this.idempotency.find(tx, party, key));
+    if (!stored) return undefined;
+    if (!stored.requestSha256.equals(digest)) {
+      throw new ReferralError(
+        'idempotency-key-reused',
+        'This Idempotency-Key was used with a different body; use a new key for a new request.',
+      );
+    }
+    return { status: stored.status, body: stored.response as ReferralView, replayed: true };
+  }
+
+  /** Officers of agencies served by the HTTP API write; auditors and admins read only. */
+  private assertOfficer(principal: Principal): void {
+    const party = this.config.registry.party(principal.party);
+    if (party?.channel !== 'http') {
+      throw new ReferralError(
+        'not-allowed',
+        `${principal.party} is served by its country's partner system, not by the HTTP API.`,
+      );
+    }
+    if (!principal.roles.some((r) => r === 'liaison_officer' || r === 'supervisor')) {
+      throw new ReferralError(
+        'not-allowed',
+        'Only liaison officers and supervisors change referrals.',
+      );
+    }
+  }
+
+  private checkConsent(
+    principal: Principal,
+    referral: ReferralRecord,
+    body: { consentOverride?: { reason: string } },
+  ): void {
+    if (referral.type !== 'VICTIM_REPATRIATION') return;
+    const victim = referral.content['victim'] as
+      { consent?: { dataSharing?: boolean } } | undefined;
+    if (victim?.consent?.dataSharing === true) {
+      if (body.consentOverride) {
+        throw validationFailed([
+          {
+            path: 'consentOverride',
+            message: 'consent to share data was given; nothing to override',
+          },
+        ]);
+      }
+      return;
+    }
+    if (!body.consentOverride) {
+      throw new ReferralError(
+        'consent-required',
+        'The victim has not consented to sharing their data; a supervisor may record an override with a reason.',
+        [{ path: 'victim.consent.dataSharing', message: 'must be true to submit' }],
+      );
+    }
+    if (!principal.roles.includes('supervisor')) {
+      throw new ReferralError('not-allowed', 'Only a supervisor may override missing consent.');
+    }
+  }
+
+  private checkVersion(referral: ReferralRecord, ifMatch: number | undefined): void {
+    if (ifMatch === undefined) return;
+    if (Number.isNaN(ifMatch) || ifMatch !== referral.version) {
+      throw new ReferralError(
+        'version-mismatch',
+        `The referral is at version ${referral.version}; reload it and try again.`,
+      );
+    }
+  }
+
+  private async lockVisible(tx: Tx, id: string, principal: Principal): Promise<ReferralRecord> {
+    const referral = UUID.test(id) ? await this.referrals.lock(tx, id) : undefined;
+    return this.visible(referral, id, principal);
+  }
+
+  private async findVisible(tx: Tx, id: string, principal: Principal): Promise<ReferralRecord> {
+    const referral = UUID.test(id) ? await this.referrals.find(tx, id) : undefined;
+    return this.visible(referral, id, principal);
+  }
+
+  /** A party sees what it sent and what it received (drafts only its own); others get 404. */
+  private visible(
+    referral: ReferralRecord | undefined,
+    id: string,
+    principal: Principal,
+  ): ReferralRecord {
+    if (referral) {
+      this.lifecycle.sideOf(referral, principal.party);
+      return referral;
+    }
+    throw new ReferralError('referral-not-found', `No referral ${id} is visible to you.`);
+  }
+}
+
+function validationFailed(errors: FieldError[]): CommonError {
+  return new CommonError(
+    'validation-failed',
+    'One or more fields are not valid; see errors.',
+    errors,
+  );
+}
+
+function encodeCursor(r: ReferralRecord): string {
+  return Buffer.from(JSON.stringify([r.createdAt.toISOString(), r.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
+    const date = new Date(String(createdAt));
+    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(date.getTime())) {
+      return { createdAt: date, id };
+    }
+  } catch {
+    // fall through to the refusal below
+  }
+  throw validationFailed([{ path: 'cursor', message: 'is not a cursor this API returned' }]);
+}

@@ -1,0 +1,461 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENT_TYPES, toTopic } from '@hub/contracts';
+import { Officer } from '../support/hub-client';
+import { partnerEvent } from '../support/partner-events';
+import { example, suspectReferral, victimReferral } from '../support/referral-fixtures';
+import { TestPartner } from '../support/test-partner';
+import { startTestApp } from '../support/test-app';
+
+/** Polls the referral until it reaches `status` (partner events are applied asynchronously). */
+async function waitForStatus(officer: Officer, id: string, status: string): Promise<any> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await officer.get(`/v1/referrals/${id}`);
+    if (res.body.status === status) return res.body;
+    if (Date.now() > deadline)
+      throw new Error(`referral ${id} stayed ${res.body.status}, not ${status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('referrals across borders (real broker, real database)', () => {
+  let app: NestFastifyApplication;
+  let vn: TestPartner;
+  let cn: TestPartner;
+  let th: TestPartner;
+  let bokeo: Officer;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    [vn, cn, th] = await Promise.all([
+      TestPartner.start('VN'),
+      TestPartner.start('CN'),
+      TestPartner.start('TH'),
+    ]);
+    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE');
+  });
+
+  afterAll(async () => {
+    await Promise.all([vn.stop(), cn.stop(), th.stop()]);
+    await app.close();
+  });
+
+  describe('the contract examples', () => {
+    it.each([
+      ['victim-repatriation', 'VN-MPS', () => vn],
+      ['suspect-handoff', 'CN-MPS', () => cn],
+    ] as const)(
+      '%s is accepted as it is and reaches %s as one submitted event',
+      async (name, to, partner) => {
+        const body = example(name);
+
+        const id = await bokeo.send(body);
+
+        const record = await partner().waitFor('the submitted event', (received) =>
+          received.find((r) => r.event.subject === id),
+        );
+        expect(record.topic).toBe(toTopic(to.slice(0, 2)));
+        expect(record.key).toBe(id);
+        expect(record.headers).toMatchObject({
+          'content-type': 'application/cloudevents+json',
+          ce_id: record.event.id,
+          ce_type: 'mrh.referral.submitted.v1',
+          ce_source: '/parties/LA-BOKEO-POLICE',
+        });
+        expect(record.event).toMatchObject({
+          specversion: '1.0',
+          type: 'mrh.referral.submitted.v1',
+          source: '/parties/LA-BOKEO-POLICE',
+          subject: id,
+          recipient: to,
+          referralseq: 1,
+          datacontenttype: 'application/json',
+        });
+        expect(record.event.data).toMatchObject({
+          ...body,
+          referralId: id,
+          from: 'LA-BOKEO-POLICE',
+          to,
+        });
+        expect(typeof record.event.data['submittedAt']).toBe('string');
+        expect(partner().eventsOf(id)).toHaveLength(1);
+      },
+    );
+  });
+
+  describe('full lifecycles', () => {
+    it('takes a victim repatriation through an information request, acceptance, hand-over and completion', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id, receiverReference: 'VN-HT-2026-77' },
+        { referralseq: 1 },
+      );
+      await vn.publish(ack);
+      expect((await vn.waitForAnswer(ack.id)).data).toEqual({ eventId: ack.id, status: 'APPLIED' });
+
+      const ask = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralInfoRequested,
+        { referralId: id, question: 'Name of her mother?' },
+        { referralseq: 2 },
+      );
+      await vn.publish(ask);
+      await vn.waitForAnswer(ask.id);
+      await waitForStatus(bokeo, id, 'INFO_REQUESTED');
+
+      expect((await bokeo.act(id, 'provide-info', { answer: 'Trần Thị Lan' })).status).toBe(200);
+      await vn.waitForEvent(id, EVENT_TYPES.referralInfoProvided);
+
+      const accept = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAccepted,
+        { referralId: id, note: 'Nationality verified' },
+        { referralseq: 4 },
+      );
+      await vn.publish(accept);
+      await vn.waitForAnswer(accept.id);
+      await waitForStatus(bokeo, id, 'ACCEPTED');
+
+      const scheduled = await bokeo.act(id, 'schedule-handover', {
+        checkpoint: 'LA-VN-DENSAVANH',
+        scheduledAt: '2026-12-10T09:00:00+07:00',
+        escorts: [{ name: 'Souksavanh P.', agency: 'LA-PROTECTION-CENTRE' }],
+      });
+      expect(scheduled.status).toBe(200);
+      await vn.waitForEvent(id, EVENT_TYPES.referralHandoverScheduled);
+
+      const done = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralCompleted,
+        { referralId: id, completedAt: '2026-12-10T10:30:00+07:00' },
+        { referralseq: 6 },
+      );
+      await vn.publish(done);
+      await vn.waitForAnswer(done.id);
+      const final = await waitForStatus(bokeo, id, 'COMPLETED');
+
+      expect(final).toMatchObject({
+        referralSeq: 7,
+        receiverReference: 'VN-HT-2026-77',
+        availableActions: [],
+      });
+      const seen = vn.eventsOf(id);
+      expect(seen.map((e) => [e.referralseq, e.type])).toEqual([
+        [1, EVENT_TYPES.referralSubmitted],
+        [2, EVENT_TYPES.receipt],
+        [3, EVENT_TYPES.receipt],
+        [4, EVENT_TYPES.referralInfoProvided],
+        [5, EVENT_TYPES.receipt],
+        [6, EVENT_TYPES.referralHandoverScheduled],
+        [7, EVENT_TYPES.receipt],
+      ]);
+      const history = await bokeo.get(`/v1/referrals/${id}/history`);
+      expect(
+        history.body.items.map((c: any) => [c.seq, c.action, c.actorParty, c.toStatus]),
+      ).toEqual([
+        [1, 'submit', 'LA-BOKEO-POLICE', 'SUBMITTED'],
+        [2, 'acknowledge', 'VN-MPS', 'ACKNOWLEDGED'],
+        [3, 'request-info', 'VN-MPS', 'INFO_REQUESTED'],
+        [4, 'provide-info', 'LA-BOKEO-POLICE', 'ACKNOWLEDGED'],
+        [5, 'accept', 'VN-MPS', 'ACCEPTED'],
+        [6, 'schedule-handover', 'LA-BOKEO-POLICE', 'HANDOVER_SCHEDULED'],
+        [7, 'complete', 'VN-MPS', 'COMPLETED'],
+      ]);
+    });
+
+    it('lets a partner reject a suspect hand-off with a coded reason', async () => {
+      const id = await bokeo.send(suspectReferral('CN-MPS'));
+      await cn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+      const ack = partnerEvent(
+        'CN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      await cn.publish(ack);
+      await cn.waitForAnswer(ack.id);
+
+      const reject = partnerEvent(
+        'CN-MPS',
+        EVENT_TYPES.referralRejected,
+        { referralId: id, reasonCode: 'INSUFFICIENT_INFORMATION', note: 'No passport copy' },
+        { referralseq: 2 },
+      );
+      await cn.publish(reject);
+
+      expect((await cn.waitForAnswer(reject.id)).type).toBe(EVENT_TYPES.receipt);
+      const final = await waitForStatus(bokeo, id, 'REJECTED');
+      expect(final.closedAt).not.toBeNull();
+      expect((await bokeo.act(id, 'withdraw', { reason: 'too late' })).body.code).toBe(
+        'invalid-transition',
+      );
+    });
+
+    it('tells the partner when the sender withdraws', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+
+      const res = await bokeo.act(id, 'withdraw', {
+        reason: 'The victim chose to stay with relatives in Laos.',
+      });
+
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('WITHDRAWN');
+      const event = await vn.waitForEvent(id, EVENT_TYPES.referralWithdrawn);
+      expect(event).toMatchObject({
+        referralseq: 2,
+        recipient: 'VN-MPS',
+        data: { referralId: id, reason: 'The victim chose to stay with relatives in Laos.' },
+      });
+    });
+
+    it("creates a referral a partner submits, and carries the Lao officer's answers back to it", async () => {
+      const referralId = randomUUID();
+      const content = victimReferral('LA-BOKEO-POLICE', (r) => {
+        r['person'].nationality = 'LA';
+        r['repatriation'].proposedCheckpoint = 'LA-TH-FB4';
+        r['repatriation'].homeAddress = { country: 'LA', province: 'Bokeo' };
+      });
+      const submit = partnerEvent(
+        'TH-POLICE',
+        EVENT_TYPES.referralSubmitted,
+        {
+          ...content,
+          referralId,
+          from: 'TH-POLICE',
+          submittedAt: new Date().toISOString(),
+        },
+        { recipient: 'LA-BOKEO-POLICE' },
+      );
+
+      await th.publish(submit);
+
+      const receipt = await th.waitForAnswer(submit.id);
+      expect(receipt).toMatchObject({
+        type: EVENT_TYPES.receipt,
+        referralseq: 1,
+        subject: referralId,
+        data: { status: 'APPLIED' },
+      });
+      const inbox = await bokeo.get('/v1/referrals?direction=inbound&counterpart=TH-POLICE');
+      expect(inbox.body.items.map((r: any) => r.id)).toContain(referralId);
+      const seen = await bokeo.get(`/v1/referrals/${referralId}`);
+      expect(seen.body).toMatchObject({
+        direction: 'inbound',
+        from: 'TH-POLICE',
+        status: 'SUBMITTED',
+        origin: 'kafka',
+        availableActions: ['acknowledge'],
+      });
+
+      expect(
+        (await bokeo.act(referralId, 'acknowledge', { receiverReference: 'BK-IN-1' })).status,
+      ).toBe(200);
+      expect((await bokeo.act(referralId, 'accept', { note: 'We will receive her.' })).status).toBe(
+        200,
+      );
+
+      const events = await th.waitFor('acknowledged and accepted', () => {
+        const list = th.eventsOf(referralId);
+        return list.length >= 3 ? list : undefined;
+      });
+      expect(events.map((e) => [e.referralseq, e.type, e.source])).toEqual([
+        [1, EVENT_TYPES.receipt, '/hub'],
+        [2, EVENT_TYPES.referralAcknowledged, '/parties/LA-BOKEO-POLICE'],
+        [3, EVENT_TYPES.referralAccepted, '/parties/LA-BOKEO-POLICE'],
+      ]);
+    });
+  });
+
+  describe('partner events the hub must not apply as they come', () => {
+    it('applies an event delivered three times once, and answers it once', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+
+      await vn.publish(ack);
+      await vn.publish(ack);
+      await vn.publish(ack);
+      await vn.waitForAnswer(ack.id);
+      // A later event on the same partition proves the three copies were all consumed.
+      const ask = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralInfoRequested,
+        { referralId: id, question: 'Photo?' },
+        { referralseq: 2 },
+      );
+      await vn.publish(ask);
+      await vn.waitForAnswer(ask.id);
+
+      const answers = vn.received.filter((r) => r.event.causationid === ack.id);
+      expect(answers).toHaveLength(1);
+      const history = await bokeo.get(`/v1/referrals/${id}/history`);
+      expect(history.body.items.filter((c: any) => c.action === 'acknowledge')).toHaveLength(1);
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body.referralSeq).toBe(3);
+    });
+
+    it('refuses an action the current state does not allow with invalid-transition', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+      const early = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAccepted,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+
+      await vn.publish(early);
+
+      const answer = await vn.waitForAnswer(early.id);
+      expect(answer).toMatchObject({
+        type: EVENT_TYPES.eventRejected,
+        recipient: 'VN-MPS',
+        data: { eventId: early.id, code: 'invalid-transition' },
+      });
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('SUBMITTED');
+    });
+
+    it('refuses a decision taken on stale state', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      await vn.publish(ack);
+      await vn.waitForAnswer(ack.id);
+      const stale = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAccepted,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+
+      await vn.publish(stale);
+
+      expect((await vn.waitForAnswer(stale.id)).data).toMatchObject({ code: 'stale-state' });
+    });
+
+    it('refuses, and dead-letters, an event on from.TH that claims a Vietnamese source', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      const forged = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+
+      await th.publish(forged);
+
+      const dead = await th.waitFor('the DLQ record', () =>
+        th.deadLetters().find((r) => r.event.id === forged.id),
+      );
+      expect(dead.headers).toMatchObject({
+        'mrh-dlq-code': 'foreign-source',
+        'mrh-dlq-original-topic': 'referral-hub.from.TH',
+      });
+      expect(dead.raw).toBe(JSON.stringify(forged));
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('SUBMITTED');
+    });
+
+    it.each([
+      [
+        'malformed JSON',
+        '{"specversion": "1.0", "id": ',
+        'application/cloudevents+json',
+        'malformed-event',
+      ],
+      ['a wrong content type', '{}', 'text/plain', 'unsupported-content-type'],
+      ['binary-mode (no structured content type)', '{}', undefined, 'unsupported-content-type'],
+    ])(
+      'dead-letters %s with its reason and goes on with the next record',
+      async (_what, value, contentType, code) => {
+        const id = await bokeo.send(victimReferral('VN-MPS'));
+        const marker = `bad-${randomUUID()}`;
+
+        await vn.sendRaw(id, value, {
+          ...(contentType && { 'content-type': contentType }),
+          marker,
+        });
+        const next = partnerEvent(
+          'VN-MPS',
+          EVENT_TYPES.referralAcknowledged,
+          { referralId: id },
+          { referralseq: 1 },
+        );
+        await vn.publish(next);
+
+        const dead = await vn.waitFor('the DLQ record', () =>
+          vn.deadLetters().find((r) => r.headers['marker'] === marker),
+        );
+        expect(dead.headers['mrh-dlq-code']).toBe(code);
+        expect(dead.headers['mrh-dlq-detail']).toEqual(expect.any(String));
+        expect(dead.headers['mrh-dlq-original-offset']).toMatch(/^\d+$/);
+        expect(dead.raw).toBe(value);
+        expect(dead.key).toBe(id);
+        expect((await vn.waitForAnswer(next.id)).type).toBe(EVENT_TYPES.receipt);
+      },
+    );
+
+    it('dead-letters a schema-invalid payload and tells the partner which fields are wrong', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      await vn.publish(ack);
+      await vn.waitForAnswer(ack.id);
+      const bad = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralRejected,
+        { referralId: id, reasonCode: 'BECAUSE' },
+        { referralseq: 2 },
+      );
+
+      await vn.publish(bad);
+
+      const answer = await vn.waitForAnswer(bad.id);
+      expect(answer.data).toMatchObject({
+        code: 'invalid-data',
+        errors: [expect.objectContaining({ path: 'data.reasonCode' })],
+      });
+      const dead = await vn.waitFor('the DLQ record', () =>
+        vn.deadLetters().find((r) => r.event.id === bad.id),
+      );
+      expect(dead.headers['mrh-dlq-code']).toBe('invalid-data');
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('ACKNOWLEDGED');
+    });
+
+    it('refuses an id reused for a different payload and keeps the first', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      await vn.publish(ack);
+      await vn.waitForAnswer(ack.id);
+
+      await vn.publish({ ...ack, data: { referralId: id, receiverReference: 'changed' } });
+
+      const dead = await vn.waitFor('the DLQ record', () =>
+        vn.deadLetters().find((r) => r.event.id === ack.id),
+      );
+      expect(dead.headers['mrh-dlq-code']).toBe('duplicate-event-id');
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body.receiverReference).toBeNull();
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'design', 'examples');
+
+/** One of the contract's two example referrals, exactly as published. */
+export function example(name: 'victim-repatriation' | 'suspect-handoff'): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** A valid victim repatriation to `to`, with `edit` applied (a deep copy each time). */
+export function victimReferral(
+  to = 'VN-MPS',
+  edit: (r: Record<string, any>) => void = () => undefined,
+): Record<string, unknown> {
+  const referral = example('victim-repatriation');
+  referral['to'] = to;
+  referral['senderReference'] = `BK-${Math.floor(Math.random() * 1e9)}`;
+  edit(referral);
+  return referral;
+}
+
+/** A valid suspect hand-off to `to`. */
+export function suspectReferral(to = 'CN-MPS'): Record<string, unknown> {
+  const referral = example('suspect-handoff');
+  referral['to'] = to;
+  return referral;
+}

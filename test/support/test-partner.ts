@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  deadLetterTopic,
+  fromTopic,
+  toTopic,
+  type CloudEvent,
+} from '@hub/contracts';
+import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+
+/** A record the test partner read, decoded. */
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  headers: Record<string, string>;
+  /** The CloudEvent in the value (undefined when the value is not JSON). */
+  event: CloudEvent<Record<string, unknown>>;
+  raw: string;
+}
+
+const kafka = new Kafka({
+  clientId: 'test-partner',
+  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+  logLevel: logLevel.NOTHING,
+});
+
+/**
+ * Plays a partner country's system in tests over the real broker: reads what the hub writes to
+ * `referral-hub.to.<CC>` (and the DLQ) from the moment it starts, and writes raw records or
+ * CloudEvents to `referral-hub.from.<CC>`.
+ */
+export class TestPartner {
+  readonly received: ReadRecord[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(
+    readonly country: string,
+    private readonly consumer: Consumer,
+    private readonly producer: Producer,
+  ) {}
+
+  /** Starts reading `to.<CC>` and `from.<CC>.dlq` at their current ends. */
+  static async start(country: string): Promise<TestPartner> {
+    const topics = [toTopic(country), deadLetterTopic(country)];
+    const groupId = `test-partner-${country}-${randomUUID()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map((p) => ({ partition: p.partition, offset: p.offset })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const partner = new TestPartner(country, consumer, producer);
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: ({ topic, partition, message }) => {
+        const raw = message.value?.toString() ?? '';
+        let event = {} as CloudEvent<Record<string, unknown>>;
+        try {
+          event = JSON.parse(raw) as CloudEvent<Record<string, unknown>>;
+        } catch {
+          // DLQ records may be anything; keep the raw text.
+        }
+        partner.received.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          headers: decodeHeaders(message.headers),
+          event,
+          raw,
+        });
+        for (const wake of partner.waiters) wake();
+        return Promise.resolve();
+      },
+    });
+    return partner;
+  }
+
+  /** Hub events on `to.<CC>` about one referral, in the order they arrived. */
+  eventsOf(referralId: string): CloudEvent<Record<string, unknown>>[] {
+    return this.received
+      .filter((r) => r.topic === toTopic(this.country) && r.event.subject === referralId)
+      .map((r) => r.event);
+  }
+
+  deadLetters(): ReadRecord[] {
+    return this.received.filter((r) => r.topic === deadLetterTopic(this.country));
+  }
+
+  /** Waits until `predicate` holds over what was received (30 s at most). */
+  async waitFor<T>(
+    what: string,
+    probe: (received: ReadRecord[]) => T | undefined | false,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe(this.received);
+      if (value !== undefined && value !== false) return value;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(left, 500));
+        const waiters = this.waiters;
+        function done(): void {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        waiters.add(done);
+      });
+    }
+  }
+
+  /** Waits for the hub event of `type` about `referralId` (optionally answering `causationId`). */
+  waitForEvent(
+    referralId: string,
+    type: string,
+    causationId?: string,
+  ): Promise<CloudEvent<Record<string, unknown>>> {
+    return this.waitFor(`${type} about ${referralId}`, () =>
+      this.eventsOf(referralId).find(
+        (e) => e.type === type && (causationId === undefined || e.causationid === causationId),
+      ),
+    );
+  }
+
+  /** Waits for the hub's answer (receipt or rejection) to one of our events. */
+  waitForAnswer(eventId: string): Promise<CloudEvent<Record<string, unknown>>> {
+    return this.waitFor(
+      `an answer to ${eventId}`,
+      (received) =>
+        received.find((r) => r.topic === toTopic(this.country) && r.event.causationid === eventId)
+          ?.event,
+    );
+  }
+
+  /** Publishes a CloudEvent as the partner system would (structured mode). */
+  async publish(event: CloudEvent, key = event.subject ?? event.id): Promise<void> {
+    await this.sendRaw(key, JSON.stringify(event), {
+      'content-type': CLOUDEVENTS_CONTENT_TYPE,
+      ce_id: event.id,
+      ce_type: event.type,
+      ce_source: event.source,
+    });
+  }
+
+  /** Publishes any bytes with any headers, to test refusals. */
+  async sendRaw(key: string, value: string | Buffer, headers: IHeaders): Promise<void> {
+    await this.producer.send({
+      topic: fromTopic(this.country),
+      acks: -1,
+      messages: [{ key, value, headers }],
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined)
+      out[name] = (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+  }
+  return out;
+}
