@@ -81,8 +81,11 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
     const consumer = this.kafka.kafka.consumer({
       groupId: this.config.env.KAFKA_CONSUMER_GROUP,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      // After a crash the group waits for the dead member's session to expire before handing its
+      // partitions over: a short session keeps that pause to ~10 s (we heartbeat during waits).
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 15_000,
+      heartbeatInterval: 1000,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (event) => {
