@@ -24,6 +24,9 @@ async function main(): Promise<number> {
     await step('format check (prettier)', () => runOrThrow('npx', ['prettier', '--check', '.']));
     await step('lint (eslint)', () => runOrThrow('npx', ['eslint', '.', '--max-warnings=0']));
     await step('type check (tsc)', () => runOrThrow('npx', ['tsc', '--noEmit', '-p', '.']));
+    await step('contract drift (docs/asyncapi.yaml)', () =>
+      runOrThrow('npx', ['tsx', 'scripts/generate-asyncapi.ts', '--check']),
+    );
   }
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
   await step('development keys', ensureDevKeys);

@@ -5,3 +5,4 @@ export * from './referral';
 export * from './events';
 export * from './canonical-json';
 export * from './cloudevents';
+export * from './schema';
