@@ -24,10 +24,14 @@ const project = (name, testMatch, timeout) => ({
   rootDir: __dirname,
   testMatch,
   transform: { '^.+\\.(t|j)sx?$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose|canonicalize)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize)/)',
+  ],
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',
     '^@hub/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
+    '^@hub/transparency-log$': '<rootDir>/libs/transparency-log/src/index.ts',
+    '^@hub/transparency-log/(.*)$': '<rootDir>/libs/transparency-log/src/$1',
   },
   setupFiles: ['reflect-metadata'],
   slowTestThreshold: timeout / 4000,

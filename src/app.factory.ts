@@ -4,7 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import type { AppConfig } from './config/app-config';
@@ -61,6 +63,10 @@ export async function createApp(
       'request',
     );
     done();
+  });
+  // Public like the health probes: the API's description is no secret.
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs/openapi.json',
   });
   await app.init();
   await fastify.ready();

@@ -1,9 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
 
 /** What the hub knows of the caller: lets an officer (or a console) check its token. */
+@ApiTags('identity')
+@ApiBearerAuth()
 @Controller('me')
 export class MeController {
   constructor(private readonly config: AppConfig) {}

@@ -11,29 +11,35 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PARTY_CODE_PATTERN, REFERRAL_TYPES } from '@hub/contracts';
 import { REFERRAL_STATUSES, type ReferralStatus } from './referral-status';
 
 /** Query of `GET /v1/referrals`. */
 export class ListReferralsQuery {
   /** `outbound`: sent by the caller's party; `inbound`: received by it; absent: both. */
+  @ApiPropertyOptional({ enum: ['inbound', 'outbound'] })
   @IsOptional()
   @IsIn(['inbound', 'outbound'])
   direction?: 'inbound' | 'outbound';
 
+  @ApiPropertyOptional({ enum: REFERRAL_STATUSES })
   @IsOptional()
   @IsIn(REFERRAL_STATUSES)
   status?: ReferralStatus;
 
   /** The other party of the referral. */
+  @ApiPropertyOptional({ description: 'The other party, e.g. VN-MPS' })
   @IsOptional()
   @Matches(PARTY_CODE_PATTERN, { message: 'must be a party code like VN-MPS' })
   counterpart?: string;
 
+  @ApiPropertyOptional({ enum: REFERRAL_TYPES })
   @IsOptional()
   @IsIn(REFERRAL_TYPES)
   type?: string;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -42,6 +48,7 @@ export class ListReferralsQuery {
   limit?: number;
 
   /** `nextCursor` of the previous page. */
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,6 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { isLifecycleAction, validatePayload } from '@hub/contracts';
+import { isLifecycleAction, LIFECYCLE_ACTION_NAMES, validatePayload } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
@@ -12,11 +21,25 @@ import { ReferralsService } from './referrals.service';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** Officers' referral routes (`/v1/referrals`). */
+@ApiTags('referrals')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'No valid bearer token (problem+json)' })
 @Controller('referrals')
 export class ReferralsController {
   constructor(private readonly referrals: ReferralsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a draft referral' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key and body returns the first response and creates nothing',
+  })
+  @ApiBody({ schema: { $ref: '#/components/schemas/ReferralContent' } })
+  @ApiResponse({ status: 201, schema: { $ref: '#/components/schemas/ReferralView' } })
+  @ApiResponse({ status: 400, description: 'Validation failed; `errors` names each field' })
+  @ApiResponse({ status: 422, description: 'Idempotency-Key reused with another body' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -36,6 +59,8 @@ export class ReferralsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List the caller's party's referrals, newest first (cursor paging)" })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralPage' } })
   list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListReferralsQuery,
@@ -51,6 +76,9 @@ export class ReferralsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One referral with its content; ETag is its version' })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralView' } })
+  @ApiResponse({ status: 404, description: 'No such referral visible to the caller' })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -63,6 +91,8 @@ export class ReferralsController {
 
   /** The referral's numbered changes, oldest first (the auditors' trail builds on these). */
   @Get(':id/history')
+  @ApiOperation({ summary: "The referral's numbered changes, oldest first" })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralHistory' } })
   async history(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
@@ -72,6 +102,9 @@ export class ReferralsController {
 
   @Post(':id/:action')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A lifecycle action (documented per action below)' })
+  @ApiParam({ name: 'action', enum: LIFECYCLE_ACTION_NAMES })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
   async act(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -10,6 +11,7 @@ import { KafkaHealthIndicator } from './kafka.health';
 
 /** Liveness (the process serves requests) and readiness (database and Kafka both usable). */
 @Public()
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(

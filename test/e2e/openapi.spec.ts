@@ -1,0 +1,59 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LIFECYCLE_ACTION_NAMES } from '@hub/contracts';
+import request from 'supertest';
+import { startTestApp } from '../support/test-app';
+
+describe('the published OpenAPI document', () => {
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('is served at /docs/openapi.json without a token, generated from the routes', async () => {
+    const res = await request(app.getHttpServer()).get('/docs/openapi.json');
+
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths).sort()).toEqual(
+      [
+        '/health/live',
+        '/health/ready',
+        '/v1/me',
+        '/v1/referrals',
+        '/v1/referrals/{id}',
+        '/v1/referrals/{id}/history',
+        ...LIFECYCLE_ACTION_NAMES.map((a) => `/v1/referrals/{id}/${a}`),
+      ].sort(),
+    );
+  });
+
+  it('describes each action body from the contract classes and every error as problem+json', async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs/openapi.json');
+
+    const reject = body.paths['/v1/referrals/{id}/reject'].post;
+    expect(reject.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/RejectBody',
+    });
+    expect(body.components.schemas.RejectBody.properties.reasonCode.enum).toContain(
+      'NOT_OUR_NATIONAL',
+    );
+    expect(body.components.schemas.ReferralContent.required).toEqual(
+      expect.arrayContaining(['to', 'type', 'person']),
+    );
+    expect(reject.responses['409'].content).toHaveProperty('application/problem+json');
+    const create = body.paths['/v1/referrals'].post;
+    expect(create.parameters.map((p: any) => p.name)).toContain('Idempotency-Key');
+  });
+
+  it('serves the interactive UI at /docs', async () => {
+    const res = await request(app.getHttpServer()).get('/docs');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('swagger');
+  });
+});
