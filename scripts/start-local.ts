@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadEnv } from '../src/env';
+import { loadPartyRegistry } from '../src/parties/party-registry';
 import { infraUp } from './infra';
 import { repoRoot } from './lib/repo-root';
 import { runOrThrow, step } from './lib/step';
@@ -21,14 +22,28 @@ async function main(): Promise<void> {
     readiness:  curl ${url}/health/ready
     a token:    TOKEN=$(npm run -s token -- --party LA-BOKEO-POLICE --role liaison_officer)
     who am I:   curl -H "Authorization: Bearer $TOKEN" ${url}/v1/me
-  Ctrl-C stops the hub; \`npm run infra:down\` stops Kafka.
+    API docs:   ${url}/docs
+  Partner simulators (one per partner country) answer referrals sent to their parties.
+  Ctrl-C stops the hub and the simulators; \`npm run infra:down\` stops Kafka.
 `);
   const hub = spawn(process.execPath, [join(repoRoot(), 'dist', 'src', 'main.js')], {
     stdio: 'inherit',
     env: process.env,
   });
+  // One partner simulator per partner country plays that country's national system; they wait
+  // for the hub to create the topics.
+  const partners = loadPartyRegistry(join(repoRoot(), env.CONFIG_DIR))
+    .partnerCountries()
+    .map((country) =>
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', 'libs/partner-simulator/src/main.ts', '--country', country],
+        { stdio: 'inherit', env: process.env, cwd: repoRoot() },
+      ),
+    );
   const stop = (signal: NodeJS.Signals): void => {
     hub.kill(signal);
+    for (const partner of partners) partner.kill(signal);
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
   hub.on('exit', (code, signal) => {

@@ -1,0 +1,151 @@
+import { parseArgs } from 'node:util';
+import { REJECTION_REASON_CODES, countryOfParty, isPartyCode } from '@hub/contracts';
+import { PARTNER_COUNTRIES, isPartnerCountry, type PartnerCountryCode } from './fixtures';
+import { DECISIONS, type FlowPolicy } from './referral-flow';
+
+/** Everything the command line decides. */
+export interface SimulatorConfig {
+  readonly country: PartnerCountryCode;
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  readonly policy: FlowPolicy;
+  readonly delayMs: number;
+  /** Submit one referral of our own at start. */
+  readonly submit: boolean;
+  /** The Lao party a `--submit` referral goes to. */
+  readonly to: string;
+  /** Our party that submits it. */
+  readonly from: string;
+  /** Sign our events (with `keyFile`, or the development key of the country when it exists). */
+  readonly sign: boolean;
+  /** A private Ed25519 JWK given with `--key-file`; a missing one is then an error. */
+  readonly keyFile?: string;
+}
+
+/** What the command line asks for. */
+export type CliResult =
+  { kind: 'run'; config: SimulatorConfig } | { kind: 'help' } | { kind: 'error'; message: string };
+
+/** The help text. */
+export const USAGE = `Usage: npx tsx libs/partner-simulator/src/main.ts --country CC [options]
+
+Plays the national referral system of partner country CC (${Object.keys(PARTNER_COUNTRIES).join(', ')})
+against the Mekong Referral Hub over Kafka: reads referral-hub.to.CC, answers on
+referral-hub.from.CC.
+
+  --country CC             partner country (required)
+  --brokers LIST           Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:9092)
+  --group ID               consumer group (default: partner-simulator-CC)
+  --decision D             on an acknowledged referral: accept | reject | request-info | none
+                           (default accept; request-info accepts once the answer arrives)
+  --reason-code CODE       reason of a rejection (default INSUFFICIENT_INFORMATION)
+  --handover, --no-handover  schedule the hand-over after accepting (default on)
+  --complete, --no-complete  complete the referral after accepting / the hand-over (default on)
+  --delay-ms N             pause before each answer, in ms (default 500)
+  --confirm-delivery       send a DELIVERED receipt for each business event received
+  --submit                 also submit one referral of our own (a victim repatriation)
+  --to PARTY               Lao party a --submit referral goes to (default LA-BOKEO-POLICE)
+  --from PARTY             our party that submits it (default: the country's first party)
+  --key-file PATH          private Ed25519 JWK to sign with
+                           (default .dev/keys/partner-CC.private.jwk when it exists)
+  --no-sign                send unsigned events
+  --help                   this text
+`;
+
+/**
+ * Reads the command line (and `KAFKA_BROKERS`) into a {@link SimulatorConfig}, or says what is
+ * wrong with it. Pure, so it can be tested without starting anything.
+ */
+export function parseCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CliResult {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      allowNegative: true,
+      strict: true,
+      options: {
+        country: { type: 'string' },
+        brokers: { type: 'string' },
+        group: { type: 'string' },
+        decision: { type: 'string', default: 'accept' },
+        'reason-code': { type: 'string', default: 'INSUFFICIENT_INFORMATION' },
+        handover: { type: 'boolean', default: true },
+        complete: { type: 'boolean', default: true },
+        'delay-ms': { type: 'string', default: '500' },
+        'confirm-delivery': { type: 'boolean', default: false },
+        submit: { type: 'boolean', default: false },
+        to: { type: 'string', default: 'LA-BOKEO-POLICE' },
+        from: { type: 'string' },
+        'key-file': { type: 'string' },
+        sign: { type: 'boolean', default: true },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  }
+  if (values.help) return { kind: 'help' };
+
+  const country = values.country?.toUpperCase();
+  if (country === undefined) return { kind: 'error', message: '--country is required' };
+  if (!isPartnerCountry(country)) {
+    const known = Object.keys(PARTNER_COUNTRIES).join(', ');
+    return { kind: 'error', message: `--country ${country} is not a partner country (${known})` };
+  }
+  const decision = values.decision;
+  if (!isOneOf(DECISIONS, decision)) {
+    return { kind: 'error', message: `--decision must be one of ${DECISIONS.join(', ')}` };
+  }
+  const rejectReason = values['reason-code'];
+  if (!isOneOf(REJECTION_REASON_CODES, rejectReason)) {
+    const codes = REJECTION_REASON_CODES.join(', ');
+    return { kind: 'error', message: `--reason-code must be one of ${codes}` };
+  }
+  const delayText = values['delay-ms'];
+  if (!/^\d+$/.test(delayText)) {
+    return { kind: 'error', message: '--delay-ms must be a whole number of milliseconds' };
+  }
+  const brokers = (values.brokers ?? env['KAFKA_BROKERS'] ?? '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  if (brokers.length === 0) return { kind: 'error', message: '--brokers is empty' };
+  const to = values.to;
+  if (!isPartyCode(to) || countryOfParty(to) !== 'LA') {
+    return { kind: 'error', message: `--to ${to} is not a Lao party code` };
+  }
+  const parties: readonly string[] = PARTNER_COUNTRIES[country].parties;
+  const from = values.from ?? parties[0] ?? '';
+  if (!parties.includes(from)) {
+    return { kind: 'error', message: `--from must be one of ${parties.join(', ')}` };
+  }
+  const keyFile = values['key-file'];
+  return {
+    kind: 'run',
+    config: {
+      country,
+      brokers,
+      groupId: values.group ?? `partner-simulator-${country}`,
+      policy: {
+        decision,
+        rejectReason,
+        handover: values.handover,
+        complete: values.complete,
+        confirmDelivery: values['confirm-delivery'],
+      },
+      delayMs: Number(delayText),
+      submit: values.submit,
+      to,
+      from,
+      sign: values.sign,
+      ...(keyFile !== undefined && { keyFile }),
+    },
+  };
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
+  return (list as readonly string[]).includes(value);
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { USAGE, parseCli, type SimulatorConfig } from './cli';
+import { victimRepatriationFixture } from './fixtures';
+import { PartnerSystem } from './partner-system';
+import { Ed25519EventSigner, type EventSigner } from './signing';
+
+/*
+ * `npx tsx libs/partner-simulator/src/main.ts --country TH [options]` (`--help` lists them):
+ * one partner country's national system, simulated, for as long as it runs. Ctrl-C stops it.
+ */
+
+/** How long a clean stop may take (leaving the consumer group, flushing the producer). */
+const STOP_TIMEOUT_MS = 15_000;
+
+async function main(): Promise<void> {
+  const parsed = parseCli(process.argv.slice(2), process.env);
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (parsed.kind === 'error') {
+    process.stderr.write(`partner-simulator: ${parsed.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { config } = parsed;
+  const log = (line: string): void => {
+    console.log(`${new Date().toISOString().slice(11, 23)} ${line}`);
+  };
+  const signer = loadSigner(config, log);
+  const system = new PartnerSystem({
+    country: config.country,
+    brokers: config.brokers,
+    groupId: config.groupId,
+    policy: config.policy,
+    delayMs: config.delayMs,
+    ...(signer !== undefined && { signer }),
+    log,
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    // A terminal's Ctrl-C reaches every process of the group, and wrappers (npm, tsx,
+    // start:local) may relay it as well: the same signal can arrive twice. Stop once; if
+    // stopping hangs (a broker gone away), give up after a while rather than never exit.
+    if (stopping) return;
+    stopping = true;
+    log(`${config.country} ${signal}: stopping`);
+    setTimeout(() => {
+      log(`${config.country} did not stop within ${STOP_TIMEOUT_MS} ms, exiting`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    system.stop().then(
+      () => log(`${config.country} stopped`),
+      (error: unknown) => {
+        log(`${config.country} could not stop cleanly: ${message(error)}`);
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
+
+  await system.start();
+  if (config.submit) {
+    const data = victimRepatriationFixture({
+      country: config.country,
+      referralId: randomUUID(),
+      from: config.from,
+      to: config.to,
+      now: new Date(),
+    });
+    await system.submit(data);
+  }
+}
+
+/**
+ * The signer of our events: the key given with `--key-file`, else the development key that
+ * `npm run keys` generates for the country, else none (the hub refuses unsigned events once it
+ * checks signatures, so say so).
+ */
+function loadSigner(config: SimulatorConfig, log: (line: string) => void): EventSigner | undefined {
+  if (!config.sign) return undefined;
+  const path = config.keyFile ?? `.dev/keys/partner-${config.country}.private.jwk`;
+  if (config.keyFile === undefined && !existsSync(path)) {
+    log(`${config.country} no signing key at ${path} (npm run keys makes one): sending unsigned`);
+    return undefined;
+  }
+  return Ed25519EventSigner.fromJwkFile(path);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+main().catch((error: unknown) => {
+  // Stopped while still starting (waiting for the topics): nothing went wrong.
+  if (error instanceof Error && error.name === 'AbortError') return;
+  console.error(`partner-simulator: ${message(error)}`);
+  process.exit(1);
+});
