@@ -103,12 +103,23 @@ describe('a hub killed with SIGKILL while events are pending', () => {
     );
     const ids = committed.rows.map((r) => r.id);
     expect(ids.length).toBeGreaterThanOrEqual(early.length + piled.length + 10);
-    await vn.waitFor(
-      'every committed referral on the partner topic',
-      () =>
-        ids.every((id) => vn.eventsOf(id).some((e) => e.type === EVENT_TYPES.referralSubmitted)),
-      60_000,
-    );
+    const missing = (): string[] =>
+      ids.filter((id) => !vn.eventsOf(id).some((e) => e.type === EVENT_TYPES.referralSubmitted));
+    await vn
+      .waitFor(
+        'every committed referral on the partner topic',
+        () => missing().length === 0,
+        90_000,
+      )
+      .catch(async (error: unknown) => {
+        const rows = await db.query(
+          `SELECT referral_id, referral_seq, topic, published_at FROM outbox WHERE referral_id = ANY($1::uuid[])`,
+          [missing()],
+        );
+        throw new Error(
+          `${(error as Error).message}: ${missing().length} of ${ids.length} missing; their outbox rows: ${JSON.stringify(rows.rows.slice(0, 5))}\nhub log:\n${hub.logs().slice(-4000)}`,
+        );
+      });
     for (const ack of acks) await vn.waitForAnswer(ack.id, 60_000);
 
     const outOfOrder = ids.filter((id) =>

@@ -140,12 +140,13 @@ export class TestPartner {
   }
 
   /** Waits for the hub's answer (receipt or rejection) to one of our events. */
-  waitForAnswer(eventId: string): Promise<CloudEvent<Record<string, unknown>>> {
+  waitForAnswer(eventId: string, timeoutMs?: number): Promise<CloudEvent<Record<string, unknown>>> {
     return this.waitFor(
       `an answer to ${eventId}`,
       (received) =>
         received.find((r) => r.topic === toTopic(this.country) && r.event.causationid === eventId)
           ?.event,
+      timeoutMs,
     );
   }
 
