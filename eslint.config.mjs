@@ -56,6 +56,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/restrict-plus-operands': 'off',
+      // afterAll guards (`app?.close()`) matter when beforeAll failed half-way.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },

@@ -57,7 +57,8 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
     return await step('jest (unit, integration, e2e)', () =>
-      run('npx', ['jest', '--ci', '--runInBand', ...positionals], env),
+      // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
+      run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
   } finally {
     await stop();

@@ -27,8 +27,8 @@ describe('a hub killed with SIGKILL while events are pending', () => {
 
   afterAll(async () => {
     await hub.stop();
-    await vn.stop();
-    await Promise.all([db.end(), lock.end()]);
+    await vn?.stop();
+    await Promise.all([db?.end(), lock?.end()]);
   });
 
   async function call(path: string, body: unknown): Promise<{ status: number; body: any }> {

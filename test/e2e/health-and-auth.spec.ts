@@ -11,7 +11,7 @@ describe('the booted hub', () => {
   });
 
   afterAll(async () => {
-    await app.close();
+    await app?.close();
   });
 
   describe('health', () => {

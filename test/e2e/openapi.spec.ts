@@ -11,7 +11,7 @@ describe('the published OpenAPI document', () => {
   });
 
   afterAll(async () => {
-    await app.close();
+    await app?.close();
   });
 
   it('is served at /docs/openapi.json without a token, generated from the routes', async () => {

@@ -13,7 +13,7 @@ describe('the referral HTTP API', () => {
   });
 
   afterAll(async () => {
-    await app.close();
+    await app?.close();
   });
 
   async function countOwnReferrals(): Promise<number> {

@@ -37,8 +37,8 @@ describe('referrals across borders (real broker, real database)', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([vn.stop(), cn.stop(), th.stop()]);
-    await app.close();
+    await Promise.all([vn?.stop(), cn?.stop(), th?.stop()]);
+    await app?.close();
   });
 
   describe('the contract examples', () => {
@@ -98,27 +98,23 @@ describe('referrals across borders (real broker, real database)', () => {
       await vn.publish(ack);
       expect((await vn.waitForAnswer(ack.id)).data).toEqual({ eventId: ack.id, status: 'APPLIED' });
 
-      const ask = partnerEvent(
+      await vn.act(
         'VN-MPS',
         EVENT_TYPES.referralInfoRequested,
         { referralId: id, question: 'Name of her mother?' },
-        { referralseq: 2 },
+        2,
       );
-      await vn.publish(ask);
-      await vn.waitForAnswer(ask.id);
       await waitForStatus(bokeo, id, 'INFO_REQUESTED');
 
       expect((await bokeo.act(id, 'provide-info', { answer: 'Trần Thị Lan' })).status).toBe(200);
       await vn.waitForEvent(id, EVENT_TYPES.referralInfoProvided);
 
-      const accept = partnerEvent(
+      await vn.act(
         'VN-MPS',
         EVENT_TYPES.referralAccepted,
         { referralId: id, note: 'Nationality verified' },
-        { referralseq: 4 },
+        4,
       );
-      await vn.publish(accept);
-      await vn.waitForAnswer(accept.id);
       await waitForStatus(bokeo, id, 'ACCEPTED');
 
       const scheduled = await bokeo.act(id, 'schedule-handover', {
@@ -129,14 +125,12 @@ describe('referrals across borders (real broker, real database)', () => {
       expect(scheduled.status).toBe(200);
       await vn.waitForEvent(id, EVENT_TYPES.referralHandoverScheduled);
 
-      const done = partnerEvent(
+      await vn.act(
         'VN-MPS',
         EVENT_TYPES.referralCompleted,
         { referralId: id, completedAt: '2026-12-10T10:30:00+07:00' },
-        { referralseq: 6 },
+        6,
       );
-      await vn.publish(done);
-      await vn.waitForAnswer(done.id);
       const final = await waitForStatus(bokeo, id, 'COMPLETED');
 
       expect(final).toMatchObject({
@@ -171,14 +165,7 @@ describe('referrals across borders (real broker, real database)', () => {
     it('lets a partner reject a suspect hand-off with a coded reason', async () => {
       const id = await bokeo.send(suspectReferral('CN-MPS'));
       await cn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
-      const ack = partnerEvent(
-        'CN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      await cn.publish(ack);
-      await cn.waitForAnswer(ack.id);
+      await cn.act('CN-MPS', EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
 
       const reject = partnerEvent(
         'CN-MPS',
@@ -287,14 +274,12 @@ describe('referrals across borders (real broker, real database)', () => {
       await vn.publish(ack);
       await vn.waitForAnswer(ack.id);
       // A later event on the same partition proves the three copies were all consumed.
-      const ask = partnerEvent(
+      await vn.act(
         'VN-MPS',
         EVENT_TYPES.referralInfoRequested,
         { referralId: id, question: 'Photo?' },
-        { referralseq: 2 },
+        2,
       );
-      await vn.publish(ask);
-      await vn.waitForAnswer(ask.id);
 
       const answers = vn.received.filter((r) => r.event.causationid === ack.id);
       expect(answers).toHaveLength(1);
@@ -326,14 +311,7 @@ describe('referrals across borders (real broker, real database)', () => {
 
     it('refuses a decision taken on stale state', async () => {
       const id = await bokeo.send(victimReferral('VN-MPS'));
-      const ack = partnerEvent(
-        'VN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      await vn.publish(ack);
-      await vn.waitForAnswer(ack.id);
+      await vn.act('VN-MPS', EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
       const stale = partnerEvent(
         'VN-MPS',
         EVENT_TYPES.referralAccepted,
@@ -409,14 +387,7 @@ describe('referrals across borders (real broker, real database)', () => {
 
     it('dead-letters a schema-invalid payload and tells the partner which fields are wrong', async () => {
       const id = await bokeo.send(victimReferral('VN-MPS'));
-      const ack = partnerEvent(
-        'VN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      await vn.publish(ack);
-      await vn.waitForAnswer(ack.id);
+      await vn.act('VN-MPS', EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
       const bad = partnerEvent(
         'VN-MPS',
         EVENT_TYPES.referralRejected,
@@ -440,14 +411,7 @@ describe('referrals across borders (real broker, real database)', () => {
 
     it('refuses an id reused for a different payload and keeps the first', async () => {
       const id = await bokeo.send(victimReferral('VN-MPS'));
-      const ack = partnerEvent(
-        'VN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      await vn.publish(ack);
-      await vn.waitForAnswer(ack.id);
+      const ack = await vn.act('VN-MPS', EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
 
       await vn.publish({ ...ack, data: { referralId: id, receiverReference: 'changed' } });
 

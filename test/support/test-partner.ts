@@ -7,6 +7,7 @@ import {
   type CloudEvent,
 } from '@hub/contracts';
 import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { partnerEvent } from './partner-events';
 
 /** A record the test partner read, decoded. */
 export interface ReadRecord {
@@ -45,20 +46,7 @@ export class TestPartner {
   static async start(country: string): Promise<TestPartner> {
     const topics = [toTopic(country), deadLetterTopic(country)];
     const groupId = `test-partner-${country}-${randomUUID()}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
-          groupId,
-          topic,
-          partitions: ends.map((p) => ({ partition: p.partition, offset: p.offset })),
-        });
-      }
-    } finally {
-      await admin.disconnect();
-    }
+    await startAtEnd(groupId, topics);
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const partner = new TestPartner(country, consumer, producer);
@@ -150,6 +138,22 @@ export class TestPartner {
     );
   }
 
+  /**
+   * Acts as `party` (one of this country's): publishes an event about a referral, having seen
+   * `seen` as its last referralseq, and waits for the hub's answer. Returns the event sent.
+   */
+  async act(
+    party: string,
+    type: string,
+    data: Record<string, unknown>,
+    seen: number,
+  ): Promise<CloudEvent<Record<string, unknown>>> {
+    const event = partnerEvent(party, type, data, { referralseq: seen });
+    await this.publish(event);
+    await this.waitForAnswer(event.id);
+    return event;
+  }
+
   /** Publishes a CloudEvent as the partner system would (structured mode). */
   async publish(event: CloudEvent, key = event.subject ?? event.id): Promise<void> {
     await this.sendRaw(key, JSON.stringify(event), {
@@ -172,6 +176,33 @@ export class TestPartner {
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+}
+
+/**
+ * Points a new consumer group at the current ends of `topics`. Topics the hub has just created
+ * may not have elected their leaders yet ("not the leader for that topic-partition"): retry.
+ */
+async function startAtEnd(groupId: string, topics: readonly string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map((p) => ({ partition: p.partition, offset: p.offset })),
+        });
+      }
+      return;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    } finally {
+      await admin.disconnect();
+    }
   }
 }
 
