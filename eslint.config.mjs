@@ -58,6 +58,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-plus-operands': 'off',
       // afterAll guards (`app?.close()`) matter when beforeAll failed half-way.
       '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },

@@ -54,7 +54,7 @@ async function main(command: string | undefined): Promise<number> {
   const env = loadEnv();
   switch (command) {
     case 'up':
-      await infraUp(env.DATABASE_URL);
+      await infraUp(env.MIGRATION_DATABASE_URL);
       return 0;
     case 'down': {
       const { stopped } = await stopBroker(defaultBrokerOptions());

@@ -14,7 +14,7 @@ import { runOrThrow, step } from './lib/step';
  */
 async function main(): Promise<void> {
   const env = loadEnv();
-  await step('infrastructure (keys, Kafka, database)', () => infraUp(env.DATABASE_URL));
+  await step('infrastructure (keys, Kafka, database)', () => infraUp(env.MIGRATION_DATABASE_URL));
   await step('build', () => runOrThrow('npx', ['nest', 'build']));
   const url = `http://${env.HOST}:${env.PORT}`;
   console.log(`

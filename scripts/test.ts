@@ -2,13 +2,22 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { dropDatabase } from '../src/database/ensure-database';
 import { migrateDatabase } from '../src/database/migrate';
+import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { run, runOrThrow, step } from './lib/step';
 
-/** Database the test run owns: recreated at the start of every run. */
+/** Database the test run owns (as its schema owner): recreated at the start of every run. */
 const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/referral_hub_test';
+
+/** The same database as the application's restricted role sees it. */
+function asAppRole(ownerUrl: string): string {
+  const url = new URL(ownerUrl);
+  url.username = APP_ROLE;
+  url.password = '';
+  return url.toString();
+}
 
 /**
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
@@ -52,7 +61,9 @@ async function main(): Promise<number> {
     });
     const env = {
       ...process.env,
-      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_URL: asAppRole(TEST_DATABASE_URL),
+      // Tests that play the superuser (tampering) or create throw-away databases use this.
+      DATABASE_ADMIN_URL: TEST_DATABASE_URL,
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };

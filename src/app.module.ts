@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
+import { AuditModule } from './audit/audit.module';
+import { AuditTrailModule } from './audit/audit-trail.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './common/health/health.module';
 import { CorrelationInterceptor } from './common/logging/correlation.interceptor';
@@ -27,8 +29,10 @@ export class AppModule {
         KafkaModule,
         AuthModule,
         HealthModule,
+        AuditTrailModule,
         ReferralsModule,
         PartnersModule,
+        AuditModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

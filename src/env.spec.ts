@@ -7,7 +7,8 @@ describe(loadEnv.name, () => {
     expect(env).toBeInstanceOf(Env);
     expect(env.PORT).toBe(3000);
     expect(env.KAFKA_BROKERS).toBe('127.0.0.1:9092');
-    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/referral_hub');
+    expect(env.DATABASE_URL).toBe('postgres://referral_hub_app@127.0.0.1:5432/referral_hub');
+    expect(env.MIGRATION_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/referral_hub');
   });
 
   it('converts numbers and booleans', () => {

@@ -38,9 +38,16 @@ export class Env {
   @IsNotEmpty()
   HOST = '127.0.0.1';
 
-  /** PostgreSQL connection string of the application. */
+  /**
+   * PostgreSQL connection string of the application. Its role (`referral_hub_app`, created by
+   * the migrations) may only INSERT and SELECT the audit tables.
+   */
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/referral_hub';
+  DATABASE_URL = 'postgres://referral_hub_app@127.0.0.1:5432/referral_hub';
+
+  /** Connection string of the schema owner, used only to migrate (and create the database). */
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/referral_hub';
 
   /** Connections in the application's pool (8 to 10 suits a 2-core machine). */
   @Transform(toInt)
@@ -127,6 +134,27 @@ export class Env {
   @IsString()
   @IsNotEmpty()
   KAFKA_CONSUMER_GROUP = 'referral-hub';
+
+  /** The hub's Ed25519 private JWK: signs audit checkpoints (and, later, events). */
+  @IsString()
+  @IsNotEmpty()
+  HUB_SIGNING_KEY_FILE = '.dev/keys/hub.private.jwk';
+
+  /** Origin line of the audit log's checkpoints (C2SP tlog-checkpoint); also the key name. */
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be printable ASCII without spaces' })
+  AUDIT_LOG_ORIGIN = 'mekong-referral-hub/audit';
+
+  /** How often the audit log's head is signed and published when it has grown, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS = 60;
+
+  /** Run the audit sequencer in this instance (one instance at a time leads). */
+  @Transform(toBool)
+  @IsBoolean()
+  AUDIT_SEQUENCER_ENABLED = true;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

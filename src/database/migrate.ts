@@ -23,11 +23,11 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
   }
 }
 
-/** `npm run migrate`: migrates the database of `DATABASE_URL` (or the local default). */
+/** `npm run migrate`: migrates the database of `MIGRATION_DATABASE_URL` (the schema owner). */
 async function main(): Promise<void> {
   const env = loadEnv();
-  const report = await migrateDatabase(env.DATABASE_URL);
-  const target = redact(env.DATABASE_URL);
+  const report = await migrateDatabase(env.MIGRATION_DATABASE_URL);
+  const target = redact(env.MIGRATION_DATABASE_URL);
   if (report.createdDatabase) console.log(`database: created ${target}`);
   console.log(
     report.applied.length > 0

@@ -9,7 +9,8 @@ export interface EventSpec<D> {
   /** Acting party code, or the literal source of hub notices. */
   source: { party: string } | { hub: string };
   subject?: string;
-  recipient: string;
+  /** Absent on notices to a whole partner system (audit checkpoints). */
+  recipient?: string;
   referralseq?: number;
   causationid?: string;
   time?: Date;
@@ -25,10 +26,10 @@ export function buildEvent<D>(spec: EventSpec<D>): CloudEvent<D> {
     type: spec.type,
     time: (spec.time ?? new Date()).toISOString(),
     datacontenttype: 'application/json',
-    recipient: spec.recipient,
     data: spec.data,
   };
   if (spec.subject !== undefined) event.subject = spec.subject;
+  if (spec.recipient !== undefined) event.recipient = spec.recipient;
   if (spec.referralseq !== undefined) event.referralseq = spec.referralseq;
   if (spec.causationid !== undefined) event.causationid = spec.causationid;
   return event;

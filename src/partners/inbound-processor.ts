@@ -9,6 +9,7 @@ import {
   type FieldError,
   type LifecycleAction,
 } from '@hub/contracts';
+import { AuditWriter } from '../audit/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
 import type { Actor } from '../referrals/actor';
@@ -58,6 +59,7 @@ export class InboundProcessor {
     private readonly rules: ReferralRules,
     private readonly outbox: OutboxWriter,
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly audit: AuditWriter,
   ) {}
 
   async handle(record: InboundRecord): Promise<InboundOutcome> {
@@ -275,6 +277,12 @@ export class InboundProcessor {
     const claim = await this.transactions.run(async (tx) => {
       const claimed = await this.claim(tx, record, inbound, 'rejected');
       if (claimed === 'new') {
+        await this.auditRefusal(tx, record.country, refusal.code, {
+          eventId: inbound.event.id,
+          party: inbound.party,
+          digest: inbound.digest.toString('hex'),
+          ...(inbound.event.subject !== undefined && { subject: inbound.event.subject }),
+        });
         await this.reject(tx, record.country, {
           eventId: inbound.event.id,
           party: inbound.party,
@@ -295,17 +303,22 @@ export class InboundProcessor {
     error: UnusableRecord,
   ): Promise<InboundOutcome> {
     await this.deadLetters.publish(record, error.code, error.detail);
-    const { eventId, party } = error.identity;
-    if (eventId !== undefined && party !== undefined) {
-      await this.transactions.run((tx) =>
-        this.reject(tx, record.country, {
+    const { eventId, party, subject } = error.identity;
+    await this.transactions.run(async (tx) => {
+      await this.auditRefusal(tx, record.country, error.code, {
+        ...(eventId !== undefined && { eventId }),
+        ...(party !== undefined && { party }),
+        ...(subject !== undefined && { subject }),
+      });
+      if (eventId !== undefined && party !== undefined) {
+        await this.reject(tx, record.country, {
           eventId,
           party,
-          ...(error.identity.subject !== undefined && { subject: error.identity.subject }),
+          ...(subject !== undefined && { subject }),
           refusal: error,
-        }),
-      );
-    }
+        });
+      }
+    });
     return { kind: 'rejected', code: error.code, deadLettered: true };
   }
 
@@ -319,7 +332,34 @@ export class InboundProcessor {
       'duplicate-event-id',
       'This event id was already used for a different event; the hub keeps the first.',
     );
+    await this.transactions.run((tx) =>
+      this.auditRefusal(tx, record.country, 'duplicate-event-id', {
+        eventId: inbound.event.id,
+        party: inbound.party,
+        digest: inbound.digest.toString('hex'),
+        ...(inbound.event.subject !== undefined && { subject: inbound.event.subject }),
+      }),
+    );
     return { kind: 'rejected', code: 'duplicate-event-id', deadLettered: true };
+  }
+
+  /** Every refused partner event is part of the audit trail, with its code but not its content. */
+  private auditRefusal(
+    tx: Tx,
+    country: string,
+    code: InboundErrorCode,
+    what: { eventId?: string; party?: string; subject?: string; digest?: string },
+  ): Promise<void> {
+    return this.audit.record(tx, {
+      actorKind: 'partner-system',
+      actor: `partner-system:${country}`,
+      actorParty: what.party ?? null,
+      action: 'partner-event.refused',
+      referralId: what.subject ?? null,
+      eventId: what.eventId ?? null,
+      payloadSha256: what.digest ?? null,
+      outcome: code,
+    });
   }
 
   private async reject(

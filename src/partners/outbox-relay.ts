@@ -6,8 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
+import { LeaderLock } from '../database/leader-lock';
 import { Transactions } from '../database/transactions';
 import { KafkaGateway } from '../kafka/kafka-gateway';
 
@@ -45,9 +45,8 @@ export interface RelayStats {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private lockClient: Client | undefined;
+  private readonly lock: LeaderLock;
   private producer: Producer | undefined;
-  private isLeader = false;
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -59,7 +58,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
     @Inject(KafkaGateway) private readonly kafka: KafkaGateway,
-  ) {}
+  ) {
+    this.lock = new LeaderLock({
+      databaseUrl: config.env.DATABASE_URL,
+      key: RELAY_LOCK_KEY,
+      name: 'outbox relay',
+      channels: ['outbox'],
+      logger: this.logger,
+      onWake: () => {
+        this.notified = true;
+        this.wake?.();
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.env.OUTBOX_RELAY_ENABLED) this.loop = this.run();
@@ -70,18 +81,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wake?.();
     await this.loop;
     await this.producer?.disconnect().catch(() => undefined);
-    await this.releaseLeadership();
+    await this.lock.release();
   }
 
   stats(): RelayStats {
-    return { leader: this.isLeader, ...this.counters };
+    return { leader: this.lock.isLeader, ...this.counters };
   }
 
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
       try {
-        if (!(await this.holdLeadership())) {
+        if (!(await this.lock.hold())) {
           await this.sleep(STANDBY_RETRY_MS);
           continue;
         }
@@ -112,7 +123,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     );
     if (rows.length === 0) return 0;
     // Fencing: make sure we still hold the lock (our session is alive) before sending.
-    await this.lockClient?.query('SELECT 1');
+    await this.lock.confirm();
     const producer = await this.connectedProducer();
     const byTopic = new Map<
       string,
@@ -136,52 +147,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return rows.length;
   }
 
-  /** True while this instance holds the relay lock; tries to take it otherwise. */
-  private async holdLeadership(): Promise<boolean> {
-    if (this.isLeader && this.lockClient) return true;
-    const client = this.lockClient ?? (await this.openLockClient());
-    const result = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1) AS locked',
-      [RELAY_LOCK_KEY],
-    );
-    this.isLeader = result.rows[0]?.locked === true;
-    if (this.isLeader) {
-      await client.query('LISTEN outbox');
-      this.logger.log('outbox relay: this instance is now the leader');
-    }
-    return this.isLeader;
-  }
-
-  private async openLockClient(): Promise<Client> {
-    const client = new Client({
-      connectionString: this.config.env.DATABASE_URL,
-      application_name: 'referral-hub-relay',
-      connectionTimeoutMillis: 3000,
-    });
-    client.on('error', (error) => {
-      // The session is gone, and with it the lock: stop relaying until we hold it again.
-      this.logger.warn(`outbox relay: lock connection lost: ${error.message}`);
-      this.isLeader = false;
-      this.lockClient = undefined;
-      this.wake?.();
-    });
-    client.on('notification', () => {
-      this.notified = true;
-      this.wake?.();
-    });
-    await client.connect();
-    this.lockClient = client;
-    return client;
-  }
-
-  private async releaseLeadership(): Promise<void> {
-    const client = this.lockClient;
-    this.lockClient = undefined;
-    this.isLeader = false;
-    // Ending the session releases the advisory lock.
-    await client?.end().catch(() => undefined);
-  }
-
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     const producer = this.kafka.kafka.producer({
@@ -198,10 +163,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     const producer = this.producer;
     this.producer = undefined;
     await producer?.disconnect().catch(() => undefined);
-    if (this.lockClient) {
-      // A broken lock session shows here as a failed query; drop it so leadership is retaken.
-      await this.lockClient.query('SELECT 1').catch(() => this.releaseLeadership());
-    }
+    // A broken lock session shows here as a failed query; drop it so leadership is retaken.
+    await this.lock.confirm().catch(() => this.lock.release());
   }
 
   private wasNotified(): boolean {

@@ -3,7 +3,7 @@
  * Kafka (party named in the event's `source`, acting through the country's principal).
  */
 export type Actor =
-  | { kind: 'officer'; party: string; sub: string }
+  | { kind: 'officer'; party: string; sub: string; roles: readonly string[] }
   | {
       kind: 'partner-system';
       party: string;

@@ -8,6 +8,7 @@ import {
   toTopic,
   type LifecycleAction,
 } from '@hub/contracts';
+import { AuditWriter } from '../audit/audit-writer';
 import { AppConfig } from '../config/app-config';
 import type { Tx } from '../database/transactions';
 import { buildEvent } from '../partners/hub-events';
@@ -37,6 +38,7 @@ export class ReferralLifecycleService {
     private readonly config: AppConfig,
     private readonly referrals: ReferralRepository,
     private readonly outbox: OutboxWriter,
+    private readonly audit: AuditWriter,
   ) {}
 
   /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
@@ -126,6 +128,18 @@ export class ReferralLifecycleService {
       occurredAt: now,
     };
     await this.referrals.insertChange(tx, change);
+    await this.audit.record(tx, {
+      actorKind: actor.kind,
+      actor: actorId(actor),
+      actorParty: actor.party,
+      actorRoles: actor.kind === 'officer' ? actor.roles : [],
+      action: `referral.${action}`,
+      referralId: next.id,
+      stateBefore: fromStatus,
+      stateAfter: next.status,
+      eventId: actor.kind === 'partner-system' ? actor.eventId : change.eventId,
+      payload: eventData,
+    });
     await this.announce(tx, next, change, actor);
     return change;
   }

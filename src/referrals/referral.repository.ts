@@ -26,21 +26,6 @@ interface ReferralRow {
   closed_at: Date | null;
 }
 
-interface ChangeRow {
-  referral_id: string;
-  seq: number;
-  action: string;
-  event_type: string;
-  event_id: string;
-  actor_party: string;
-  actor: string;
-  from_status: ReferralStatus;
-  to_status: ReferralStatus;
-  data: Record<string, unknown>;
-  causation_id: string | null;
-  occurred_at: Date;
-}
-
 /** Filters of the referral list, already scoped to what the caller may see. */
 export interface ReferralQuery {
   party: string;
@@ -164,14 +149,6 @@ export class ReferralRepository {
     );
   }
 
-  async changes(tx: Tx, referralId: string): Promise<ReferralChange[]> {
-    const rows = await tx.query<ChangeRow[]>(
-      `SELECT * FROM referral_changes WHERE referral_id = $1 ORDER BY seq`,
-      [referralId],
-    );
-    return rows.map(toChange);
-  }
-
   /** A page of the referrals `party` sent or received, newest first. */
   async list(tx: Tx, q: ReferralQuery): Promise<ReferralRecord[]> {
     const where: string[] = [];
@@ -230,22 +207,5 @@ function toRecord(row: ReferralRow): ReferralRecord {
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
     closedAt: row.closed_at,
-  };
-}
-
-function toChange(row: ChangeRow): ReferralChange {
-  return {
-    referralId: row.referral_id,
-    seq: row.seq,
-    action: row.action,
-    eventType: row.event_type,
-    eventId: row.event_id,
-    actorParty: row.actor_party,
-    actor: row.actor,
-    fromStatus: row.from_status,
-    toStatus: row.to_status,
-    data: row.data,
-    causationId: row.causation_id,
-    occurredAt: row.occurred_at,
   };
 }

@@ -13,7 +13,6 @@ import { isLifecycleAction, LIFECYCLE_ACTION_NAMES, validatePayload } from '@hub
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
-import type { ReferralChange } from './referral.record';
 import { ListReferralsQuery, SubmitBody } from './referral-requests.dto';
 import { etagOf, parseIfMatch, type ReferralView } from './referral.view';
 import { ReferralsService } from './referrals.service';
@@ -87,17 +86,6 @@ export class ReferralsController {
     const view = await this.referrals.get(principal, id);
     void reply.header('etag', etagOf(view.version));
     return view;
-  }
-
-  /** The referral's numbered changes, oldest first (the auditors' trail builds on these). */
-  @Get(':id/history')
-  @ApiOperation({ summary: "The referral's numbered changes, oldest first" })
-  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralHistory' } })
-  async history(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-  ): Promise<{ items: ReferralChange[] }> {
-    return { items: await this.referrals.history(principal, id) };
   }
 
   @Post(':id/:action')

@@ -9,13 +9,14 @@ import {
   type FieldError,
   type LifecycleAction,
 } from '@hub/contracts';
+import { AuditWriter } from '../audit/audit-writer';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
 import { ReferralError } from './referral.error';
-import type { ReferralChange, ReferralRecord } from './referral.record';
+import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
@@ -57,6 +58,7 @@ export class ReferralsService {
     private readonly lifecycle: ReferralLifecycleService,
     private readonly rules: ReferralRules,
     private readonly idempotency: IdempotencyRepository,
+    private readonly audit: AuditWriter,
   ) {}
 
   /** `POST /v1/referrals`: a new draft; with an `Idempotency-Key`, a retry creates nothing. */
@@ -131,7 +133,7 @@ export class ReferralsService {
       const { referral: next } = await this.lifecycle.apply(
         tx,
         referral,
-        { kind: 'officer', party: principal.party, sub: principal.sub },
+        { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
         'submit',
         {},
       );
@@ -169,7 +171,7 @@ export class ReferralsService {
       const { referral: next } = await this.lifecycle.apply(
         tx,
         referral,
-        { kind: 'officer', party: principal.party, sub: principal.sub },
+        { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
         action,
         data,
       );
@@ -177,16 +179,23 @@ export class ReferralsService {
     });
   }
 
+  /** One referral with its personal data: the read itself goes into the audit trail. */
   async get(principal: Principal, id: string): Promise<ReferralView> {
-    const referral = await this.transactions.run((tx) => this.findVisible(tx, id, principal));
-    return toReferralView(referral, principal.party, true);
-  }
-
-  async history(principal: Principal, id: string): Promise<ReferralChange[]> {
-    return this.transactions.run(async (tx) => {
-      await this.findVisible(tx, id, principal);
-      return this.referrals.changes(tx, id);
+    const referral = await this.transactions.run(async (tx) => {
+      const found = await this.findVisible(tx, id, principal);
+      await this.audit.record(tx, {
+        actorKind: 'officer',
+        actor: principal.sub,
+        actorParty: principal.party,
+        actorRoles: principal.roles,
+        action: 'referral.read',
+        referralId: found.id,
+        stateBefore: found.status,
+        stateAfter: found.status,
+      });
+      return found;
     });
+    return toReferralView(referral, principal.party, true);
   }
 
   async list(

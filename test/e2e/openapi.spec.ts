@@ -27,6 +27,10 @@ describe('the published OpenAPI document', () => {
         '/v1/referrals',
         '/v1/referrals/{id}',
         '/v1/referrals/{id}/history',
+        '/v1/referrals/{id}/history/bundle',
+        '/v1/audit/checkpoint',
+        '/v1/audit/verify',
+        '/v1/audit/proofs/consistency',
         ...LIFECYCLE_ACTION_NAMES.map((a) => `/v1/referrals/{id}/${a}`),
       ].sort(),
     );

@@ -149,16 +149,18 @@ describe('referrals across borders (real broker, real database)', () => {
         [7, EVENT_TYPES.receipt],
       ]);
       const history = await bokeo.get(`/v1/referrals/${id}/history`);
-      expect(
-        history.body.items.map((c: any) => [c.seq, c.action, c.actorParty, c.toStatus]),
-      ).toEqual([
-        [1, 'submit', 'LA-BOKEO-POLICE', 'SUBMITTED'],
-        [2, 'acknowledge', 'VN-MPS', 'ACKNOWLEDGED'],
-        [3, 'request-info', 'VN-MPS', 'INFO_REQUESTED'],
-        [4, 'provide-info', 'LA-BOKEO-POLICE', 'ACKNOWLEDGED'],
-        [5, 'accept', 'VN-MPS', 'ACCEPTED'],
-        [6, 'schedule-handover', 'LA-BOKEO-POLICE', 'HANDOVER_SCHEDULED'],
-        [7, 'complete', 'VN-MPS', 'COMPLETED'],
+      const changes = history.body.items
+        .map((i: any) => i.entry)
+        .filter((e: any) => e.action !== 'referral.read')
+        .map((e: any) => [e.action, e.actorParty, e.stateBefore, e.stateAfter]);
+      expect(changes).toEqual([
+        ['referral.submit', 'LA-BOKEO-POLICE', 'DRAFT', 'SUBMITTED'],
+        ['referral.acknowledge', 'VN-MPS', 'SUBMITTED', 'ACKNOWLEDGED'],
+        ['referral.request-info', 'VN-MPS', 'ACKNOWLEDGED', 'INFO_REQUESTED'],
+        ['referral.provide-info', 'LA-BOKEO-POLICE', 'INFO_REQUESTED', 'ACKNOWLEDGED'],
+        ['referral.accept', 'VN-MPS', 'ACKNOWLEDGED', 'ACCEPTED'],
+        ['referral.schedule-handover', 'LA-BOKEO-POLICE', 'ACCEPTED', 'HANDOVER_SCHEDULED'],
+        ['referral.complete', 'VN-MPS', 'HANDOVER_SCHEDULED', 'COMPLETED'],
       ]);
     });
 
@@ -284,7 +286,9 @@ describe('referrals across borders (real broker, real database)', () => {
       const answers = vn.received.filter((r) => r.event.causationid === ack.id);
       expect(answers).toHaveLength(1);
       const history = await bokeo.get(`/v1/referrals/${id}/history`);
-      expect(history.body.items.filter((c: any) => c.action === 'acknowledge')).toHaveLength(1);
+      expect(
+        history.body.items.filter((i: any) => i.entry.action === 'referral.acknowledge'),
+      ).toHaveLength(1);
       expect((await bokeo.get(`/v1/referrals/${id}`)).body.referralSeq).toBe(3);
     });
 

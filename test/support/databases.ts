@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** URL of a new, uniquely named database on the test server (not created yet). */
 export function scratchDatabaseUrl(prefix: string): string {
   const base = new URL(
-    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/referral_hub_test',
+    process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/referral_hub_test',
   );
   base.pathname = `/${prefix}_${randomBytes(4).toString('hex')}`;
   return base.toString();

@@ -1,8 +1,13 @@
 import { KafkaOutboxInbox1763780000000 } from './1763780000000-kafka-outbox-inbox';
 import { Referrals1763790000000 } from './1763790000000-referrals';
+import { AuditTrail1763800000000 } from './1763800000000-audit-trail';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
  * from TypeScript sources (tests, `npm run migrate`) and from the compiled build (containers).
  */
-export const MIGRATIONS = [KafkaOutboxInbox1763780000000, Referrals1763790000000];
+export const MIGRATIONS = [
+  KafkaOutboxInbox1763780000000,
+  Referrals1763790000000,
+  AuditTrail1763800000000,
+];

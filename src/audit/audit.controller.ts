@@ -1,0 +1,136 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, Min } from 'class-validator';
+import { AuthError } from '../auth/auth.error';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { CommonError } from '../common/problem/common.error';
+import { AppConfig } from '../config/app-config';
+import { AUDIT_BUNDLE_FORMAT, type AuditBundle } from './audit-bundle';
+import {
+  AuditLog,
+  type ProvenEntry,
+  type StoredCheckpoint,
+  type VerificationReport,
+} from './audit-log.service';
+import { ReferralAccess } from './referral-access';
+
+class ConsistencyQuery {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  from!: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  to!: number;
+}
+
+/** Auditors' routes: histories with proofs, checkpoints, verification, consistency proofs. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly log: AuditLog,
+    private readonly access: ReferralAccess,
+  ) {}
+
+  @Get('referrals/:id/history')
+  @ApiOperation({ summary: "A referral's audit timeline with inclusion proofs" })
+  async history(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<{ referralId: string; checkpoint: StoredCheckpoint | null; items: ProvenEntry[] }> {
+    await this.access.assertHistoryVisible(principal, id);
+    const checkpoint = await this.log.latestCheckpoint();
+    return {
+      referralId: id,
+      checkpoint: checkpoint ?? null,
+      items: await this.log.entriesOf(id, checkpoint),
+    };
+  }
+
+  @Get('referrals/:id/history/bundle')
+  @ApiOperation({ summary: 'The history as a self-contained bundle for `npm run audit:verify`' })
+  async bundle(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<AuditBundle> {
+    await this.access.assertHistoryVisible(principal, id);
+    const checkpoint = await this.log.checkpoint();
+    const entries = await this.log.entriesOf(id, checkpoint);
+    return {
+      format: AUDIT_BUNDLE_FORMAT,
+      referralId: id,
+      origin: this.config.env.AUDIT_LOG_ORIGIN,
+      verifierKey: this.log.verifierKey,
+      checkpoint: checkpoint.note,
+      entries: entries.flatMap((e) =>
+        e.leafIndex !== null && e.inclusionProof !== null
+          ? [{ leafIndex: e.leafIndex, entry: e.entry, inclusionProof: e.inclusionProof }]
+          : [],
+      ),
+    };
+  }
+
+  @Get('audit/checkpoint')
+  @ApiOperation({ summary: 'The latest signed checkpoint (signed note) and the key to verify it' })
+  async checkpoint(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
+    const latest = (await this.log.latestCheckpoint()) ?? (await this.log.checkpoint());
+    return {
+      ...latest,
+      origin: this.config.env.AUDIT_LOG_ORIGIN,
+      verifierKey: this.log.verifierKey,
+    };
+  }
+
+  @Post('audit/checkpoint')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign and publish a checkpoint now (auditors, admins)' })
+  async signNow(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
+    assertAuditor(principal);
+    const checkpoint = await this.log.checkpoint();
+    return {
+      ...checkpoint,
+      origin: this.config.env.AUDIT_LOG_ORIGIN,
+      verifierKey: this.log.verifierKey,
+    };
+  }
+
+  @Get('audit/verify')
+  @ApiOperation({ summary: 'Recompute the log from its entries and check every checkpoint' })
+  verify(@CurrentPrincipal() principal: Principal): Promise<VerificationReport> {
+    assertAuditor(principal);
+    return this.log.verify();
+  }
+
+  @Get('audit/proofs/consistency')
+  @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes' })
+  async consistency(
+    @Query() query: ConsistencyQuery,
+  ): Promise<{ from: number; to: number; proof: string[] }> {
+    await this.log.sync();
+    if (query.from > query.to || query.to > this.log.size) {
+      throw new CommonError('validation-failed', 'The sizes are not within the log.', [
+        { path: 'to', message: `must be ≥ from and ≤ the log size (${this.log.size})` },
+      ]);
+    }
+    return {
+      from: query.from,
+      to: query.to,
+      proof: await this.log.consistencyProof(query.from, query.to),
+    };
+  }
+}
+
+function assertAuditor(principal: Principal): void {
+  if (!principal.roles.some((r) => r === 'auditor' || r === 'admin')) {
+    throw new AuthError('forbidden', 'Only auditors and admins may do this.');
+  }
+}

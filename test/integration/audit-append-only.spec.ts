@@ -1,0 +1,53 @@
+import { Client } from 'pg';
+import { dropDatabase } from '../../src/database/ensure-database';
+import { migrateDatabase } from '../../src/database/migrate';
+import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
+import { scratchDatabaseUrl } from '../support/databases';
+
+describe('the audit tables in the database', () => {
+  const ownerUrl = scratchDatabaseUrl('hub_append_only');
+  let owner: Client;
+  let app: Client;
+
+  beforeAll(async () => {
+    await migrateDatabase(ownerUrl);
+    const appUrl = new URL(ownerUrl);
+    appUrl.username = APP_ROLE;
+    owner = new Client({ connectionString: ownerUrl });
+    app = new Client({ connectionString: appUrl.toString() });
+    await Promise.all([owner.connect(), app.connect()]);
+    await app.query(
+      `INSERT INTO audit_entries (recorded_at, actor_kind, actor, action) VALUES (now(), 'hub', 'hub', 'test')`,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([owner?.end(), app?.end()]);
+    await dropDatabase(ownerUrl);
+  });
+
+  it('let the application role insert and read entries', async () => {
+    const rows = await app.query('SELECT count(*) AS n FROM audit_entries');
+
+    expect(Number(rows.rows[0].n)).toBe(1);
+  });
+
+  it.each([
+    ['UPDATE', `UPDATE audit_entries SET action = 'x'`],
+    ['DELETE', `DELETE FROM audit_entries`],
+    ['TRUNCATE', `TRUNCATE audit_entries`],
+    ['UPDATE', `UPDATE audit_checkpoints SET note = 'x'`],
+    ['TRUNCATE', `TRUNCATE audit_leaves`],
+  ])('refuse %s by the application role', async (_op, sql) => {
+    await expect(app.query(sql)).rejects.toThrow(/permission denied/);
+  });
+
+  it.each([
+    ['UPDATE', `UPDATE audit_entries SET action = 'x'`],
+    ['DELETE', `DELETE FROM audit_entries`],
+    ['TRUNCATE', `TRUNCATE audit_leaves`],
+    ['TRUNCATE … CASCADE', `TRUNCATE audit_entries CASCADE`],
+  ])('refuse %s even by the owner while the triggers are on', async (_op, sql) => {
+    await expect(owner.query(sql)).rejects.toThrow(/append-only/);
+  });
+});
