@@ -10,6 +10,7 @@ import {
 } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
 import { AppConfig } from '../config/app-config';
+import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Tx } from '../database/transactions';
 import { buildEvent } from '../partners/hub-events';
 import { OutboxWriter } from '../partners/outbox-writer';
@@ -39,6 +40,7 @@ export class ReferralLifecycleService {
     private readonly referrals: ReferralRepository,
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditWriter,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
@@ -81,6 +83,7 @@ export class ReferralLifecycleService {
       action === 'submit' ? submittedData(next) : { referralId: referral.id, ...data };
     const change = await this.record(tx, next, actor, action, referral.status, eventData, now);
     await this.referrals.update(tx, next);
+    await this.deadlines.onChange(tx, next, change);
     return { referral: next, change };
   }
 
@@ -99,6 +102,7 @@ export class ReferralLifecycleService {
       submittedData(referral),
       referral.submittedAt ?? new Date(),
     );
+    await this.deadlines.onChange(tx, referral, change);
     return { referral, change };
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { OutboxModule } from '../partners/outbox.module';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ReferralRepository } from './referral.repository';
@@ -9,7 +10,7 @@ import { ReferralsService } from './referrals.service';
 
 /** Referrals: the lifecycle, officers' HTTP routes, and the core partners' events also use. */
 @Module({
-  imports: [OutboxModule],
+  imports: [OutboxModule, DeadlinesModule],
   controllers: [ReferralsController],
   providers: [
     ReferralRepository,

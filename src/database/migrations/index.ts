@@ -1,6 +1,7 @@
 import { KafkaOutboxInbox1763780000000 } from './1763780000000-kafka-outbox-inbox';
 import { Referrals1763790000000 } from './1763790000000-referrals';
 import { AuditTrail1763800000000 } from './1763800000000-audit-trail';
+import { MessagesAndDeadlines1763810000000 } from './1763810000000-messages-and-deadlines';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -10,4 +11,5 @@ export const MIGRATIONS = [
   KafkaOutboxInbox1763780000000,
   Referrals1763790000000,
   AuditTrail1763800000000,
+  MessagesAndDeadlines1763810000000,
 ];
