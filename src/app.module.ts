@@ -13,6 +13,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { PartnersModule } from './partners/partners.module';
 import { ReferralsModule } from './referrals/referrals.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         AuditTrailModule,
         ReferralsModule,
+        MessagingModule,
         PartnersModule,
         AuditModule,
       ],

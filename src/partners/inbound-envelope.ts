@@ -160,8 +160,13 @@ export function parseInboundRecord(
       data.errors.map((e) => ({ path: e.path ? `data.${e.path}` : 'data', message: e.message })),
     );
   }
-  const event = json as unknown as CloudEvent<Record<string, unknown>>;
-  return { event, type: envelope.type, party, digest: digestOf(event) };
+  // The digest (and, later, the signature) covers the event as sent; what the hub applies is the
+  // validated data: unknown fields dropped, text in Unicode NFC.
+  const event = {
+    ...(json as unknown as CloudEvent<Record<string, unknown>>),
+    data: JSON.parse(JSON.stringify(data.value)) as Record<string, unknown>,
+  };
+  return { event, type: envelope.type, party, digest: digestOf(json) };
 }
 
 function parseJson(value: Buffer | null): Record<string, unknown> {

@@ -24,6 +24,7 @@ import { buildEvent } from './hub-events';
 import { InboxRepository, type InboxClaim } from './inbox.repository';
 import { parseInboundRecord, UnusableRecord, type InboundEvent } from './inbound-envelope';
 import { DEAD_LETTER_CODES, InboundRefusal, type InboundErrorCode } from './inbound-error';
+import { MessagesService } from '../messaging/messages.service';
 import { OutboxWriter } from './outbox-writer';
 
 /** What became of one inbound record. */
@@ -60,6 +61,7 @@ export class InboundProcessor {
     private readonly outbox: OutboxWriter,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly audit: AuditWriter,
+    private readonly messages: MessagesService,
   ) {}
 
   async handle(record: InboundRecord): Promise<InboundOutcome> {
@@ -122,11 +124,14 @@ export class InboundProcessor {
     switch (inbound.type) {
       case EVENT_TYPES.referralSubmitted:
         return this.applySubmitted(tx, inbound, actor);
-      case EVENT_TYPES.receipt:
+      case EVENT_TYPES.receipt: {
         // A partner confirms it received one of our events; recorded in the inbox, never answered.
+        const { eventId, status } = inbound.event.data as { eventId: string; status: string };
+        if (status === 'DELIVERED') await this.messages.markDelivered(tx, eventId, inbound.party);
         return;
+      }
       case EVENT_TYPES.messagePosted:
-        throw new InboundRefusal('unsupported-type', 'This hub does not accept case messages yet.');
+        return this.applyMessage(tx, inbound, actor);
       case EVENT_TYPES.referralOverdue:
       case EVENT_TYPES.eventRejected:
       case EVENT_TYPES.auditCheckpoint:
@@ -174,6 +179,38 @@ export class InboundProcessor {
         throw new InboundRefusal('invalid-data', 'Unknown checkpoint.', errors);
     }
     await this.lifecycle.apply(tx, referral, actor, action, data);
+  }
+
+  private async applyMessage(tx: Tx, inbound: InboundEvent, actor: Actor): Promise<void> {
+    const { event } = inbound;
+    const { referralId, messageId, author, language, body, attachments } = event.data as {
+      referralId: string;
+      messageId: string;
+      author: string;
+      language: string;
+      body: string;
+      attachments?: unknown[];
+    };
+    if (event.subject !== undefined && event.subject !== referralId) {
+      throw new InboundRefusal('invalid-data', 'subject and data.referralId differ.', [
+        { path: 'data.referralId', message: 'must equal the event subject' },
+      ]);
+    }
+    const referral = await this.referrals.lock(tx, referralId);
+    if (!referral) {
+      throw new InboundRefusal(
+        'referral-not-found',
+        `No referral ${referralId} involves ${actor.party}.`,
+      );
+    }
+    // Messages are not decisions: a partner may write without having seen the latest number.
+    await this.messages.applyPartnerMessage(tx, referral, actor, {
+      messageId,
+      author,
+      language,
+      body,
+      attachments: attachments ?? [],
+    });
   }
 
   /** A decision must be taken on the latest state the partner was told of. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { KafkaModule } from '../kafka/kafka.module';
+import { MessagingModule } from '../messaging/messaging.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { InboxRepository } from './inbox.repository';
@@ -9,7 +10,7 @@ import { PartnerInboundConsumer } from './partner-inbound.consumer';
 
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */
 @Module({
-  imports: [KafkaModule, OutboxModule, ReferralsModule],
+  imports: [KafkaModule, OutboxModule, ReferralsModule, MessagingModule],
   providers: [InboxRepository, InboundProcessor, DeadLetterPublisher, PartnerInboundConsumer],
   exports: [PartnerInboundConsumer, InboundProcessor],
 })

@@ -106,16 +106,49 @@ export class ReferralLifecycleService {
     return { referral, change };
   }
 
+  /**
+   * Posts a case message: like a lifecycle step it takes the referral's next `referralseq` and
+   * travels in order with the other changes, but it leaves the state (and `version`) as they are.
+   * `message` is the event data without `referralId`.
+   */
+  async postMessage(
+    tx: Tx,
+    referral: ReferralRecord,
+    actor: Actor,
+    message: {
+      messageId: string;
+      author: string;
+      language: string;
+      body: string;
+      attachments: unknown[];
+    },
+  ): Promise<AppliedChange> {
+    this.sideOf(referral, actor.party);
+    if (referral.status === 'DRAFT') {
+      throw new ReferralError(
+        'invalid-transition',
+        'Messages are exchanged once a referral is submitted.',
+      );
+    }
+    const now = new Date();
+    const next: ReferralRecord = { ...referral, seq: referral.seq + 1, updatedAt: now };
+    const data = { referralId: referral.id, ...message };
+    const change = await this.record(tx, next, actor, 'message', referral.status, data, now);
+    await this.referrals.update(tx, next);
+    return { referral: next, change };
+  }
+
   private async record(
     tx: Tx,
     next: ReferralRecord,
     actor: Actor,
-    action: LifecycleAction,
+    action: LifecycleAction | 'message',
     fromStatus: ReferralRecord['status'],
     eventData: Record<string, unknown>,
     now: Date,
   ): Promise<ReferralChange> {
-    const eventType = LIFECYCLE_ACTIONS[action].eventType;
+    const eventType =
+      action === 'message' ? EVENT_TYPES.messagePosted : LIFECYCLE_ACTIONS[action].eventType;
     const causationId = actor.kind === 'partner-system' ? actor.eventId : null;
     const change: ReferralChange = {
       referralId: next.id,
@@ -137,7 +170,7 @@ export class ReferralLifecycleService {
       actor: actorId(actor),
       actorParty: actor.party,
       actorRoles: actor.kind === 'officer' ? actor.roles : [],
-      action: `referral.${action}`,
+      action: action === 'message' ? 'message.posted' : `referral.${action}`,
       referralId: next.id,
       stateBefore: fromStatus,
       stateAfter: next.status,

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions';
+import type { CaseMessageRow } from './case-message';
+
+/** SQL of `case_messages`. */
+@Injectable()
+export class CaseMessageRepository {
+  async insert(
+    tx: Tx,
+    m: {
+      id: string;
+      referralId: string;
+      seq: number;
+      authorParty: string;
+      author: string;
+      language: string;
+      body: string;
+      attachments: unknown[];
+      eventId: string;
+      createdAt: Date;
+      deliveredAt: Date | null;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO case_messages (id, referral_id, seq, author_party, author, language, body,
+         attachments, event_id, created_at, delivered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        m.id,
+        m.referralId,
+        m.seq,
+        m.authorParty,
+        m.author,
+        m.language,
+        m.body,
+        JSON.stringify(m.attachments),
+        m.eventId,
+        m.createdAt,
+        m.deliveredAt,
+      ],
+    );
+  }
+
+  async exists(tx: Tx, id: string): Promise<boolean> {
+    return (
+      (await tx.query<unknown[]>(`SELECT 1 FROM case_messages WHERE id = $1`, [id])).length > 0
+    );
+  }
+
+  /** A page of a referral's messages in order; marks the other party's as read by `reader`. */
+  async pageAndMarkRead(
+    tx: Tx,
+    referralId: string,
+    reader: string,
+    afterSeq: number,
+    limit: number,
+    now: Date,
+  ): Promise<CaseMessageRow[]> {
+    await tx.query(
+      `UPDATE case_messages SET read_at = $4
+       WHERE referral_id = $1 AND author_party <> $2 AND read_at IS NULL
+         AND seq IN (SELECT seq FROM case_messages WHERE referral_id = $1 AND seq > $3
+                     ORDER BY seq LIMIT $5)`,
+      [referralId, reader, afterSeq, now, limit],
+    );
+    return tx.query<CaseMessageRow[]>(
+      `SELECT id, referral_id, seq, author_party, author, language, body, attachments, created_at,
+         delivered_at, read_at
+       FROM case_messages WHERE referral_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [referralId, afterSeq, limit],
+    );
+  }
+
+  /**
+   * A partner confirms it received the hub event of a message: the message is delivered. Only
+   * the counterpart's confirmation counts (not the author's own, not another country's).
+   */
+  async markDelivered(tx: Tx, eventId: string, confirmingParty: string, at: Date): Promise<void> {
+    await tx.query(
+      `UPDATE case_messages m SET delivered_at = coalesce(m.delivered_at, $3)
+       FROM referrals r
+       WHERE m.event_id::text = $1 AND r.id = m.referral_id AND m.author_party <> $2
+         AND (r.sender_party = $2 OR r.receiver_party = $2)`,
+      [eventId, confirmingParty, at],
+    );
+  }
+}

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PostMessageBody, validatePayload } from '@hub/contracts';
+import { AuditWriter } from '../audit/audit-writer';
+import type { Principal } from '../auth/principal';
+import { CommonError } from '../common/problem/common.error';
+import { AppConfig } from '../config/app-config';
+import { Transactions, type Tx } from '../database/transactions';
+import type { Actor } from '../referrals/actor';
+import { ReferralError } from '../referrals/referral.error';
+import type { ReferralRecord } from '../referrals/referral.record';
+import { ReferralRepository } from '../referrals/referral.repository';
+import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
+import { toMessageView, type CaseMessageView } from './case-message';
+import { CaseMessageRepository } from './case-message.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a partner system's `mrh.message.posted.v1` carries (validated by the contract classes). */
+export interface PartnerMessage {
+  messageId: string;
+  author: string;
+  language: string;
+  body: string;
+  attachments: unknown[];
+}
+
+/**
+ * Case messages between the two parties of a referral, over HTTP and Kafka alike. A message is a
+ * numbered change of its referral, so it reaches a partner in order with the lifecycle events.
+ */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly referrals: ReferralRepository,
+    private readonly lifecycle: ReferralLifecycleService,
+    private readonly messages: CaseMessageRepository,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  /** `POST /v1/referrals/{id}/messages` by an officer. */
+  async post(principal: Principal, referralId: string, body: unknown): Promise<CaseMessageView> {
+    if (!principal.roles.some((r) => r === 'liaison_officer' || r === 'supervisor')) {
+      throw new ReferralError(
+        'not-allowed',
+        'Only liaison officers and supervisors post messages.',
+      );
+    }
+    const parsed = validatePayload(PostMessageBody, body);
+    if (!parsed.ok) {
+      throw new CommonError(
+        'validation-failed',
+        'The message is not valid; see errors.',
+        parsed.errors,
+      );
+    }
+    const message = {
+      messageId: randomUUID(),
+      author: principal.sub,
+      language: parsed.value.language,
+      body: parsed.value.body,
+      attachments: JSON.parse(JSON.stringify(parsed.value.attachments)) as unknown[],
+    };
+    return this.transactions.run(async (tx) => {
+      const referral = await this.lockVisible(tx, referralId, principal.party);
+      const actor: Actor = {
+        kind: 'officer',
+        party: principal.party,
+        sub: principal.sub,
+        roles: principal.roles,
+      };
+      const { change } = await this.lifecycle.postMessage(tx, referral, actor, message);
+      const counterpart =
+        referral.senderParty === principal.party ? referral.receiverParty : referral.senderParty;
+      // A counterpart served over HTTP has it as soon as it is stored; a partner system confirms.
+      const delivered =
+        this.config.registry.party(counterpart)?.channel === 'http' ? change.occurredAt : null;
+      await this.messages.insert(tx, {
+        id: message.messageId,
+        referralId: referral.id,
+        seq: change.seq,
+        authorParty: principal.party,
+        author: message.author,
+        language: message.language,
+        body: message.body,
+        attachments: message.attachments,
+        eventId: change.eventId,
+        createdAt: change.occurredAt,
+        deliveredAt: delivered,
+      });
+      const [row] = await this.messages.pageAndMarkRead(
+        tx,
+        referral.id,
+        principal.party,
+        change.seq - 1,
+        1,
+        new Date(),
+      );
+      if (!row) throw new Error('the message just stored cannot be read back');
+      return toMessageView(row, principal.party);
+    });
+  }
+
+  /** `GET /v1/referrals/{id}/messages`: in order; fetching the other party's marks them read. */
+  async list(
+    principal: Principal,
+    referralId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: CaseMessageView[]; nextCursor: string | null }> {
+    return this.transactions.run(async (tx) => {
+      const referral = await this.findVisible(tx, referralId, principal.party);
+      const rows = await this.messages.pageAndMarkRead(
+        tx,
+        referral.id,
+        principal.party,
+        afterSeq,
+        limit + 1,
+        new Date(),
+      );
+      const page = rows.slice(0, limit);
+      await this.audit.record(tx, {
+        actorKind: 'officer',
+        actor: principal.sub,
+        actorParty: principal.party,
+        actorRoles: principal.roles,
+        action: 'messages.read',
+        referralId: referral.id,
+        stateBefore: referral.status,
+        stateAfter: referral.status,
+        payload: page.map((m) => m.id),
+      });
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => toMessageView(row, principal.party)),
+        nextCursor: rows.length > limit && last ? String(last.seq) : null,
+      };
+    });
+  }
+
+  /** A partner system's message, applied in the inbound event's transaction. */
+  async applyPartnerMessage(
+    tx: Tx,
+    referral: ReferralRecord,
+    actor: Actor,
+    message: PartnerMessage,
+  ): Promise<void> {
+    if (await this.messages.exists(tx, message.messageId)) {
+      throw new ReferralError('not-allowed', `A message ${message.messageId} already exists.`);
+    }
+    const { change } = await this.lifecycle.postMessage(tx, referral, actor, message);
+    await this.messages.insert(tx, {
+      id: message.messageId,
+      referralId: referral.id,
+      seq: change.seq,
+      authorParty: actor.party,
+      author: message.author,
+      language: message.language,
+      body: message.body,
+      attachments: message.attachments,
+      eventId: change.eventId,
+      createdAt: change.occurredAt,
+      deliveredAt: change.occurredAt,
+    });
+  }
+
+  /** A partner's `mrh.receipt.v1` with status DELIVERED for one of our events. */
+  markDelivered(tx: Tx, eventId: string, party: string): Promise<void> {
+    return this.messages.markDelivered(tx, eventId, party, new Date());
+  }
+
+  private async lockVisible(tx: Tx, id: string, party: string): Promise<ReferralRecord> {
+    const referral = UUID.test(id) ? await this.referrals.lock(tx, id) : undefined;
+    return this.visible(referral, id, party);
+  }
+
+  private async findVisible(tx: Tx, id: string, party: string): Promise<ReferralRecord> {
+    const referral = UUID.test(id) ? await this.referrals.find(tx, id) : undefined;
+    return this.visible(referral, id, party);
+  }
+
+  private visible(referral: ReferralRecord | undefined, id: string, party: string): ReferralRecord {
+    if (!referral)
+      throw new ReferralError('referral-not-found', `No referral ${id} is visible to you.`);
+    this.lifecycle.sideOf(referral, party);
+    return referral;
+  }
+}
