@@ -1,6 +1,7 @@
 import type { Logger as PinoLogger } from 'pino';
 import { createRootLogger } from './common/logging/root-logger';
 import { AppConfig } from './config/app-config';
+import { loadDeadlinePolicy } from './deadlines/deadline-policy';
 import { loadEnv } from './env';
 import { loadPartyRegistry } from './parties/party-registry';
 
@@ -11,5 +12,7 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): {
 } {
   const env = loadEnv(source);
   const registry = loadPartyRegistry(env.CONFIG_DIR);
+  // Validated here too so that a wrong deadlines.json stops start-up with one plain line.
+  loadDeadlinePolicy(env.CONFIG_DIR);
   return { config: new AppConfig(env, registry), logger: createRootLogger(env.LOG_LEVEL) };
 }

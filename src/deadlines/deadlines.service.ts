@@ -1,15 +1,60 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import type { Tx } from '../database/transactions';
 import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
+import { DeadlinePolicy } from './deadline-policy';
+import { waitingStepOf } from './deadline-steps';
 
 /**
- * Opens and meets the deadlines of waiting steps as a referral changes (placeholder until the
- * deadline feature lands: it records nothing yet).
+ * Opens and meets the deadlines of waiting steps (`referral_deadlines`) as a referral changes.
+ *
+ * Entering a waiting state opens its step with a due date from the {@link DeadlinePolicy}, counted
+ * from the hub's {@link Clock}; leaving it meets (`met_at`) every open step the new state no
+ * longer waits on. Coming back to `ACKNOWLEDGED` after an information request opens a new
+ * `DECIDE` step with a full period: the answer may change the decision, and the receiver could
+ * not decide while the sender owed it. A step that went overdue is met like any other when the
+ * party finally acts, which takes the referral off the overdue list.
  */
 @Injectable()
 export class DeadlinesService {
-  /** Called by the lifecycle in the change's transaction, after the referral row was updated. */
-  async onChange(_tx: Tx, _referral: ReferralRecord, _change: ReferralChange): Promise<void> {
-    // Implemented by the deadlines feature.
+  constructor(
+    private readonly clock: Clock,
+    private readonly policy: DeadlinePolicy,
+  ) {}
+
+  /**
+   * Called by the lifecycle in the change's transaction, after the referral row was updated and
+   * while it is locked, so the changes of one referral reach this method one at a time.
+   * `referral` is the state after `change`.
+   */
+  async onChange(tx: Tx, referral: ReferralRecord, change: ReferralChange): Promise<void> {
+    // Changes that keep the state (case messages, a rescheduled hand-over) neither meet nor
+    // restart a deadline: the party that owes the step has not done it yet.
+    if (change.fromStatus === change.toStatus) return;
+    const now = this.clock.now();
+    const waiting = waitingStepOf(referral.status);
+
+    await tx.query(
+      `UPDATE referral_deadlines SET met_at = $2
+        WHERE referral_id = $1 AND met_at IS NULL AND step IS DISTINCT FROM $3::text`,
+      [referral.id, now, waiting?.step ?? null],
+    );
+    if (waiting === undefined) return;
+
+    // Already open when the step spans several states (ACCEPTED → HANDOVER_SCHEDULED).
+    await tx.query(
+      `INSERT INTO referral_deadlines (referral_id, step, opened_seq, due_at, waiting_party)
+       SELECT $1, $2, $3, $4, $5
+        WHERE NOT EXISTS (SELECT 1 FROM referral_deadlines
+                           WHERE referral_id = $1 AND step = $2 AND met_at IS NULL)
+       ON CONFLICT DO NOTHING`,
+      [
+        referral.id,
+        waiting.step,
+        change.seq,
+        this.policy.dueAt(waiting.step, referral.priority, now),
+        waiting.waitingSide === 'sender' ? referral.senderParty : referral.receiverParty,
+      ],
+    );
   }
 }

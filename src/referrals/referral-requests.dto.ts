@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -46,6 +47,15 @@ export class ListReferralsQuery {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  /** `true`: only referrals with a step past its deadline. */
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  overdue?: boolean;
 
   /** `nextCursor` of the previous page. */
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })

@@ -33,6 +33,8 @@ export interface ReferralQuery {
   status?: ReferralStatus;
   counterpart?: string;
   type?: string;
+  /** Only referrals with a step past its deadline (notified as overdue, not yet done). */
+  overdue?: boolean;
   /** Keyset: items strictly older than this (created_at, id). */
   before?: { createdAt: Date; id: string };
   limit: number;
@@ -164,6 +166,10 @@ export class ReferralRepository {
     where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
     if (q.status) add('status = ?', q.status);
     if (q.type) add('type = ?', q.type);
+    if (q.overdue) {
+      where.push(`EXISTS (SELECT 1 FROM referral_deadlines d WHERE d.referral_id = referrals.id
+        AND d.met_at IS NULL AND d.overdue_at IS NOT NULL)`);
+    }
     if (q.counterpart) {
       params.push(q.counterpart);
       const n = params.length;

@@ -70,6 +70,7 @@ export class ReferralsController {
       ...(query.status && { status: query.status }),
       ...(query.counterpart && { counterpart: query.counterpart }),
       ...(query.type && { type: query.type }),
+      ...(query.overdue !== undefined && { overdue: query.overdue }),
       ...(query.cursor && { cursor: query.cursor }),
     });
   }

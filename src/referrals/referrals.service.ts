@@ -36,6 +36,7 @@ export interface ListFilters {
   status?: ReferralStatus;
   counterpart?: string;
   type?: string;
+  overdue?: boolean;
   limit: number;
   cursor?: string;
 }
@@ -211,6 +212,7 @@ export class ReferralsService {
         ...(filters.status && { status: filters.status }),
         ...(filters.counterpart && { counterpart: filters.counterpart }),
         ...(filters.type && { type: filters.type }),
+        ...(filters.overdue === true && { overdue: true }),
         ...(before && { before }),
       }),
     );

@@ -40,7 +40,6 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     appUrl.username = APP_ROLE;
     app = await startTestApp({
       DATABASE_URL: appUrl.toString(),
-      KAFKA_CONSUMER_GROUP: `audit-suite-${Date.now()}`,
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
     });
     vn = await TestPartner.start('VN');
