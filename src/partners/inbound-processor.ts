@@ -156,11 +156,7 @@ export class InboundProcessor {
     const { referralId, ...data } = event.data;
     if (typeof referralId !== 'string')
       throw new InboundRefusal('invalid-data', 'data.referralId is missing.');
-    if (event.subject !== undefined && event.subject !== referralId) {
-      throw new InboundRefusal('invalid-data', 'subject and data.referralId differ.', [
-        { path: 'data.referralId', message: 'must equal the event subject' },
-      ]);
-    }
+    assertSubject(event.subject, referralId);
     const referral = await this.referrals.lock(tx, referralId);
     if (!referral) {
       throw new InboundRefusal(
@@ -191,11 +187,7 @@ export class InboundProcessor {
       body: string;
       attachments?: unknown[];
     };
-    if (event.subject !== undefined && event.subject !== referralId) {
-      throw new InboundRefusal('invalid-data', 'subject and data.referralId differ.', [
-        { path: 'data.referralId', message: 'must equal the event subject' },
-      ]);
-    }
+    assertSubject(event.subject, referralId);
     const referral = await this.referrals.lock(tx, referralId);
     if (!referral) {
       throw new InboundRefusal(
@@ -254,11 +246,7 @@ export class InboundProcessor {
         { path: 'data.from', message: `must be ${party}` },
       ]);
     }
-    if (event.subject !== undefined && event.subject !== referralId) {
-      throw new InboundRefusal('invalid-data', 'subject and data.referralId differ.', [
-        { path: 'data.referralId', message: 'must equal the event subject' },
-      ]);
-    }
+    assertSubject(event.subject, referralId);
     const receiver = this.config.registry.party(content.to);
     if (receiver?.channel !== 'http') {
       throw new InboundRefusal(
@@ -424,6 +412,15 @@ export class InboundProcessor {
       { topic: toTopic(country), key: target.subject ?? target.eventId },
       event,
     );
+  }
+}
+
+/** The event's subject, when given, must be the referral its data is about. */
+function assertSubject(subject: string | undefined, referralId: string): void {
+  if (subject !== undefined && subject !== referralId) {
+    throw new InboundRefusal('invalid-data', 'subject and data.referralId differ.', [
+      { path: 'data.referralId', message: 'must equal the event subject' },
+    ]);
   }
 }
 
