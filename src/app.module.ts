@@ -16,6 +16,7 @@ import { KafkaModule } from './kafka/kafka.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { PartnersModule } from './partners/partners.module';
 import { ReferralsModule } from './referrals/referrals.module';
+import { ReportingModule } from './reporting/reporting.module';
 
 /** The hub application: one module per feature, wired to the process's config and logger. */
 @Module({})
@@ -35,6 +36,7 @@ export class AppModule {
         MessagingModule,
         PartnersModule,
         AuditModule,
+        ReportingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

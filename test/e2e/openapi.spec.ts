@@ -31,6 +31,9 @@ describe('the published OpenAPI document', () => {
         '/v1/audit/checkpoint',
         '/v1/audit/verify',
         '/v1/audit/proofs/consistency',
+        '/v1/referrals/{id}/messages',
+        '/v1/stats',
+        '/v1/stats.csv',
         ...LIFECYCLE_ACTION_NAMES.map((a) => `/v1/referrals/{id}/${a}`),
       ].sort(),
     );

@@ -2,6 +2,7 @@ import { KafkaOutboxInbox1763780000000 } from './1763780000000-kafka-outbox-inbo
 import { Referrals1763790000000 } from './1763790000000-referrals';
 import { AuditTrail1763800000000 } from './1763800000000-audit-trail';
 import { MessagesAndDeadlines1763810000000 } from './1763810000000-messages-and-deadlines';
+import { Reporting1763820000000 } from './1763820000000-reporting';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Referrals1763790000000,
   AuditTrail1763800000000,
   MessagesAndDeadlines1763810000000,
+  Reporting1763820000000,
 ];
