@@ -14,7 +14,7 @@ import { Transactions } from '../database/transactions';
 import { buildEvent } from '../partners/hub-events';
 import { OutboxWriter } from '../partners/outbox-writer';
 import { leafBytes, toAuditEntry, type AuditEntry, type AuditEntryRow } from './audit-entry';
-import { HubSigningKey } from './hub-signing-key';
+import { HubSigningKey } from '../common/hub-signing-key';
 
 /** A signed tree head of the audit log. */
 export interface StoredCheckpoint {

@@ -1,17 +1,16 @@
-import type { CloudEvent } from '@hub/contracts';
+import { Injectable } from '@nestjs/common';
+import { signEvent, type CloudEvent } from '@hub/contracts';
+import { HubSigningKey } from '../common/hub-signing-key';
 
 /**
- * Signs the events the hub emits (the `jws` attribute). The seam where signatures plug in: the
- * envelope is built first, then passed here, then serialised — nothing else changes when the
- * Ed25519 signer replaces this one.
+ * Signs every event the hub emits (the `jws` attribute, contract v1): detached compact JWS,
+ * EdDSA with the hub's key, over the RFC 8785 form of the event without `jws`.
  */
-export abstract class EventSigner {
-  abstract sign<D>(event: CloudEvent<D>): CloudEvent<D>;
-}
+@Injectable()
+export class EventSigner {
+  constructor(private readonly key: HubSigningKey) {}
 
-/** Leaves events unsigned (until the hub's signing key is configured). */
-export class UnsignedEventSigner extends EventSigner {
   sign<D>(event: CloudEvent<D>): CloudEvent<D> {
-    return event;
+    return signEvent(event, this.key.privateKey, this.key.kid);
   }
 }

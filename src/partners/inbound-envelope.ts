@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import {
   Equals,
@@ -19,6 +20,7 @@ import {
   flattenValidationErrors,
   isEventType,
   validatePayload,
+  verifyEventSignature,
   type CloudEvent,
   type EventType,
 } from '@hub/contracts';
@@ -115,6 +117,7 @@ export function parseInboundRecord(
   value: Buffer | null,
   headers: Record<string, string | undefined>,
   country: string,
+  signingKeys?: ReadonlyMap<string, KeyObject>,
 ): InboundEvent {
   const contentType = headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== CLOUDEVENTS_CONTENT_TYPE) {
@@ -145,6 +148,17 @@ export function parseInboundRecord(
       `Events on this topic may only come from parties of ${country}, not ${party}.`,
       identity,
     );
+  }
+  if (signingKeys !== undefined) {
+    // Checked on the event exactly as received, before any normalisation of its data.
+    const signature = verifyEventSignature(json, signingKeys);
+    if (!signature.ok) {
+      throw unusable(
+        'bad-signature',
+        `The event's signature is refused: ${signature.reason}.`,
+        identity,
+      );
+    }
   }
   if (!isEventType(envelope.type)) {
     throw unusable('unknown-type', `Unknown event type ${envelope.type}.`, identity);

@@ -26,6 +26,7 @@ import { parseInboundRecord, UnusableRecord, type InboundEvent } from './inbound
 import { DEAD_LETTER_CODES, InboundRefusal, type InboundErrorCode } from './inbound-error';
 import { MessagesService } from '../messaging/messages.service';
 import { OutboxWriter } from './outbox-writer';
+import { PartnerKeys } from './partner-keys';
 
 /** What became of one inbound record. */
 export type InboundOutcome =
@@ -62,12 +63,18 @@ export class InboundProcessor {
     private readonly deadLetters: DeadLetterPublisher,
     private readonly audit: AuditWriter,
     private readonly messages: MessagesService,
+    private readonly keys: PartnerKeys,
   ) {}
 
   async handle(record: InboundRecord): Promise<InboundOutcome> {
     let inbound: InboundEvent;
     try {
-      inbound = parseInboundRecord(record.value, stringHeaders(record.headers), record.country);
+      inbound = parseInboundRecord(
+        record.value,
+        stringHeaders(record.headers),
+        record.country,
+        this.keys.of(record.country),
+      );
     } catch (error) {
       if (error instanceof UnusableRecord) return this.refuseUnusable(record, error);
       throw error;

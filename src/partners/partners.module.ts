@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { KafkaModule } from '../kafka/kafka.module';
+import { PartnerKeys } from './partner-keys';
 import { MessagingModule } from '../messaging/messaging.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { DeadLetterPublisher } from './dead-letter-publisher';
@@ -11,7 +13,17 @@ import { PartnerInboundConsumer } from './partner-inbound.consumer';
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */
 @Module({
   imports: [KafkaModule, OutboxModule, ReferralsModule, MessagingModule],
-  providers: [InboxRepository, InboundProcessor, DeadLetterPublisher, PartnerInboundConsumer],
+  providers: [
+    InboxRepository,
+    InboundProcessor,
+    DeadLetterPublisher,
+    PartnerInboundConsumer,
+    {
+      provide: PartnerKeys,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => PartnerKeys.fromRegistry(config.registry),
+    },
+  ],
   exports: [PartnerInboundConsumer, InboundProcessor],
 })
 export class PartnersModule {}

@@ -1,10 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { EVENT_TYPES, toTopic } from '@hub/contracts';
+import { EVENT_TYPES, signEvent, toTopic, verifyEventSignature } from '@hub/contracts';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
 import { example, suspectReferral, victimReferral } from '../support/referral-fixtures';
-import { TestPartner } from '../support/test-partner';
+import { partnerKey, partnerKid, TestPartner } from '../support/test-partner';
 import { startTestApp } from '../support/test-app';
 
 /** Polls the referral until it reaches `status` (partner events are applied asynchronously). */
@@ -346,7 +348,8 @@ describe('referrals across borders (real broker, real database)', () => {
         'mrh-dlq-code': 'foreign-source',
         'mrh-dlq-original-topic': 'referral-hub.from.TH',
       });
-      expect(dead.raw).toBe(JSON.stringify(forged));
+      // Unchanged: the record as the partner sent it (signed by TH, claiming VN).
+      expect(JSON.parse(dead.raw)).toEqual({ ...forged, jws: expect.any(String) });
       expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('SUBMITTED');
     });
 
@@ -411,6 +414,68 @@ describe('referrals across borders (real broker, real database)', () => {
       );
       expect(dead.headers['mrh-dlq-code']).toBe('invalid-data');
       expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('ACKNOWLEDGED');
+    });
+
+    describe('signatures', () => {
+      it('signs every event the hub emits with its registered key', async () => {
+        const id = await bokeo.send(victimReferral('VN-MPS'));
+
+        const event = await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+
+        const hubKey = JSON.parse(
+          readFileSync(join(__dirname, '..', '..', '.dev', 'keys', 'hub.public.jwk'), 'utf8'),
+        );
+        const keys = new Map([
+          [hubKey.kid as string, createPublicKey({ key: hubKey, format: 'jwk' })],
+        ]);
+        expect(verifyEventSignature(event as unknown as Record<string, unknown>, keys)).toEqual({
+          ok: true,
+          kid: hubKey.kid,
+        });
+        expect(
+          verifyEventSignature({ ...event, data: { ...event.data, to: 'CN-MPS' } }, keys).ok,
+        ).toBe(false);
+      });
+
+      it.each([
+        ['unsigned', (e: Record<string, unknown>) => e],
+        [
+          'signed with a key the hub does not know',
+          (e: Record<string, unknown>) =>
+            signEvent(e as any, generateKeyPairSync('ed25519').privateKey, partnerKid('VN')),
+        ],
+        [
+          'signed, then changed (a replay with changes)',
+          (e: Record<string, unknown>) => ({
+            ...signEvent(e as any, partnerKey('VN'), partnerKid('VN')),
+            referralseq: 0,
+          }),
+        ],
+      ])(
+        'refuses an event %s: bad-signature, dead-lettered, not applied',
+        async (_what, prepare) => {
+          const id = await bokeo.send(victimReferral('VN-MPS'));
+          const ack = partnerEvent(
+            'VN-MPS',
+            EVENT_TYPES.referralAcknowledged,
+            { referralId: id },
+            { referralseq: 1 },
+          );
+
+          await vn.publish(prepare(ack as any) as any, id, false);
+
+          const answer = await vn.waitForAnswer(ack.id);
+          expect(answer).toMatchObject({
+            type: EVENT_TYPES.eventRejected,
+            data: { code: 'bad-signature' },
+          });
+          const dead = await vn.waitFor('the DLQ record', () =>
+            vn.deadLetters().find((r) => r.event.id === ack.id),
+          );
+          expect(dead.headers['mrh-dlq-code']).toBe('bad-signature');
+          expect((await bokeo.get(`/v1/referrals/${id}`)).body.status).toBe('SUBMITTED');
+        },
+      );
     });
 
     it('refuses an id reused for a different payload and keeps the first', async () => {

@@ -1,6 +1,6 @@
-import { createPrivateKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { canonicalJson, type CloudEvent } from '@hub/contracts';
+import { signEvent, type CloudEvent } from '@hub/contracts';
 
 /** Signs our events before they are sent (the `jws` attribute of contract v1). */
 export interface EventSigner {
@@ -38,16 +38,6 @@ export class Ed25519EventSigner implements EventSigner {
   }
 
   sign<D>(event: CloudEvent<D>): CloudEvent<D> {
-    const { jws: _previous, ...unsigned } = event;
-    const header = base64url(JSON.stringify({ alg: 'EdDSA', kid: this.kid }));
-    const payload = base64url(canonicalJson(unsigned));
-    // Ed25519 hashes internally: Node takes `null` for the digest algorithm.
-    const signature = sign(null, Buffer.from(`${header}.${payload}`, 'ascii'), this.key);
-    // Detached: the payload part is left empty, the receiver recomputes it from the event.
-    return { ...unsigned, jws: `${header}..${base64url(signature)}` };
+    return signEvent(event, this.key, this.kid);
   }
-}
-
-function base64url(value: string | Buffer): string {
-  return Buffer.from(value).toString('base64url');
 }

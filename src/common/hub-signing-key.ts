@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs';
 import { formatVerifierKey, type NoteSigner } from '@hub/transparency-log';
 
 /**
- * The hub's Ed25519 key, loaded once (parsing a key per signature is 2.5× slower): signs the audit
- * log's checkpoints as a signed-note key named after the log's origin.
+ * The hub's Ed25519 key, loaded once (parsing a key per signature is 2.5× slower): signs the
+ * events the hub emits (`jws`, with the JWK's `kid`) and the audit log's checkpoints (as a
+ * signed-note key named after the log's origin).
  */
 export class HubSigningKey {
   readonly publicKey: KeyObject;
 
   private constructor(
     readonly name: string,
-    private readonly privateKey: KeyObject,
+    readonly privateKey: KeyObject,
+    readonly kid: string,
   ) {
     this.publicKey = createPublicKey(privateKey);
   }
@@ -28,7 +30,11 @@ export class HubSigningKey {
         { cause: error },
       );
     }
-    return new HubSigningKey(name, createPrivateKey({ key: jwk, format: 'jwk' }));
+    const kid = (jwk as { kid?: unknown }).kid;
+    if (typeof kid !== 'string' || kid === '') {
+      throw new Error(`the hub's signing key ${file} has no kid`);
+    }
+    return new HubSigningKey(name, createPrivateKey({ key: jwk, format: 'jwk' }), kid);
   }
 
   get noteSigner(): NoteSigner {
