@@ -197,6 +197,12 @@ async function startAtEnd(groupId: string, topics: readonly string[]): Promise<v
     const admin = kafka.admin();
     try {
       await admin.connect();
+      // A suite may run before any hub has created the topics (a fresh broker): create them as
+      // the hub would (same partitions), so there is an end to start from.
+      await admin.createTopics({
+        topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
+        waitForLeaders: true,
+      });
       for (const topic of topics) {
         const ends = await admin.fetchTopicOffsets(topic);
         await admin.setOffsets({
