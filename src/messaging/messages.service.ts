@@ -8,13 +8,11 @@ import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
 import type { Actor } from '../referrals/actor';
 import { ReferralError } from '../referrals/referral.error';
-import type { ReferralRecord } from '../referrals/referral.record';
-import { ReferralRepository } from '../referrals/referral.repository';
+import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
+import { VisibleReferrals } from '../referrals/visible-referrals';
 import { toMessageView, type CaseMessageView } from './case-message';
 import { CaseMessageRepository } from './case-message.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a partner system's `mrh.message.posted.v1` carries (validated by the contract classes). */
 export interface PartnerMessage {
@@ -34,10 +32,10 @@ export class MessagesService {
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly referrals: ReferralRepository,
     private readonly lifecycle: ReferralLifecycleService,
     private readonly messages: CaseMessageRepository,
     private readonly audit: AuditWriter,
+    private readonly visible: VisibleReferrals,
   ) {}
 
   /** `POST /v1/referrals/{id}/messages` by an officer. */
@@ -64,32 +62,14 @@ export class MessagesService {
       attachments: JSON.parse(JSON.stringify(parsed.value.attachments)) as unknown[],
     };
     return this.transactions.run(async (tx) => {
-      const referral = await this.lockVisible(tx, referralId, principal.party);
+      const referral = await this.visible.lock(tx, referralId, principal.party);
       const actor: Actor = {
         kind: 'officer',
         party: principal.party,
         sub: principal.sub,
         roles: principal.roles,
       };
-      const { change } = await this.lifecycle.postMessage(tx, referral, actor, message);
-      const counterpart =
-        referral.senderParty === principal.party ? referral.receiverParty : referral.senderParty;
-      // A counterpart served over HTTP has it as soon as it is stored; a partner system confirms.
-      const delivered =
-        this.config.registry.party(counterpart)?.channel === 'http' ? change.occurredAt : null;
-      await this.messages.insert(tx, {
-        id: message.messageId,
-        referralId: referral.id,
-        seq: change.seq,
-        authorParty: principal.party,
-        author: message.author,
-        language: message.language,
-        body: message.body,
-        attachments: message.attachments,
-        eventId: change.eventId,
-        createdAt: change.occurredAt,
-        deliveredAt: delivered,
-      });
+      const change = await this.store(tx, referral, actor, message);
       const [row] = await this.messages.pageAndMarkRead(
         tx,
         referral.id,
@@ -111,7 +91,7 @@ export class MessagesService {
     limit: number,
   ): Promise<{ items: CaseMessageView[]; nextCursor: string | null }> {
     return this.transactions.run(async (tx) => {
-      const referral = await this.findVisible(tx, referralId, principal.party);
+      const referral = await this.visible.find(tx, referralId, principal.party);
       const rows = await this.messages.pageAndMarkRead(
         tx,
         referral.id,
@@ -150,7 +130,24 @@ export class MessagesService {
     if (await this.messages.exists(tx, message.messageId)) {
       throw new ReferralError('not-allowed', `A message ${message.messageId} already exists.`);
     }
+    await this.store(tx, referral, actor, message);
+  }
+
+  /**
+   * Numbers the message as the referral's next change and stores it. A counterpart served over
+   * HTTP has it as soon as it is stored; a partner system confirms it with a DELIVERED receipt.
+   */
+  private async store(
+    tx: Tx,
+    referral: ReferralRecord,
+    actor: Actor,
+    message: PartnerMessage,
+  ): Promise<ReferralChange> {
     const { change } = await this.lifecycle.postMessage(tx, referral, actor, message);
+    const counterpart =
+      referral.senderParty === actor.party ? referral.receiverParty : referral.senderParty;
+    const deliveredAt =
+      this.config.registry.party(counterpart)?.channel === 'http' ? change.occurredAt : null;
     await this.messages.insert(tx, {
       id: message.messageId,
       referralId: referral.id,
@@ -162,29 +159,13 @@ export class MessagesService {
       attachments: message.attachments,
       eventId: change.eventId,
       createdAt: change.occurredAt,
-      deliveredAt: change.occurredAt,
+      deliveredAt,
     });
+    return change;
   }
 
   /** A partner's `mrh.receipt.v1` with status DELIVERED for one of our events. */
   markDelivered(tx: Tx, eventId: string, party: string): Promise<void> {
     return this.messages.markDelivered(tx, eventId, party, new Date());
-  }
-
-  private async lockVisible(tx: Tx, id: string, party: string): Promise<ReferralRecord> {
-    const referral = UUID.test(id) ? await this.referrals.lock(tx, id) : undefined;
-    return this.visible(referral, id, party);
-  }
-
-  private async findVisible(tx: Tx, id: string, party: string): Promise<ReferralRecord> {
-    const referral = UUID.test(id) ? await this.referrals.find(tx, id) : undefined;
-    return this.visible(referral, id, party);
-  }
-
-  private visible(referral: ReferralRecord | undefined, id: string, party: string): ReferralRecord {
-    if (!referral)
-      throw new ReferralError('referral-not-found', `No referral ${id} is visible to you.`);
-    this.lifecycle.sideOf(referral, party);
-    return referral;
   }
 }

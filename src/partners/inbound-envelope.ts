@@ -19,6 +19,8 @@ import {
   countryOfParty,
   flattenValidationErrors,
   isEventType,
+  isUuid,
+  UUID_TEXT,
   validatePayload,
   verifyEventSignature,
   type CloudEvent,
@@ -26,7 +28,6 @@ import {
 } from '@hub/contracts';
 import { InboundRefusal } from './inbound-error';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PARTY_SOURCE = /^\/parties\/([A-Z]{2}(?:-[A-Z0-9]+)+)$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -35,7 +36,7 @@ class InboundEnvelope {
   @Equals('1.0')
   specversion!: string;
 
-  @Matches(UUID, { message: 'must be a UUID' })
+  @Matches(UUID_TEXT, { message: 'must be a UUID' })
   id!: string;
 
   @Matches(PARTY_SOURCE, { message: 'must be /parties/<party code>' })
@@ -46,7 +47,7 @@ class InboundEnvelope {
   type!: string;
 
   @IsOptional()
-  @Matches(UUID, { message: 'must be the referral id (a UUID)' })
+  @Matches(UUID_TEXT, { message: 'must be the referral id (a UUID)' })
   subject?: string;
 
   @Matches(RFC3339, { message: 'must be an RFC 3339 date-time' })
@@ -225,11 +226,11 @@ function refusePollution(this: unknown, key: string, value: unknown): unknown {
 
 function identityOf(json: Record<string, unknown>, country: string): RecordIdentity {
   const identity: RecordIdentity = {};
-  if (typeof json['id'] === 'string' && UUID.test(json['id'])) identity.eventId = json['id'];
+  if (isUuid(json['id'])) identity.eventId = json['id'];
   const party =
     typeof json['source'] === 'string' ? PARTY_SOURCE.exec(json['source'])?.[1] : undefined;
   if (party !== undefined && countryOfParty(party) === country) identity.party = party;
-  if (typeof json['subject'] === 'string' && UUID.test(json['subject'])) {
+  if (isUuid(json['subject'])) {
     identity.subject = json['subject'];
   }
   return identity;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { cloudEventHeaders, type CloudEvent } from '@hub/contracts';
+import { cloudEventHeaders, isUuid, type CloudEvent } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
 import { EventSigner } from './event-signer';
 
@@ -34,10 +34,4 @@ export class OutboxWriter {
       ],
     );
   }
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isUuid(value: string | undefined): value is string {
-  return value !== undefined && UUID.test(value);
 }

@@ -19,6 +19,7 @@ import { ReferralError } from './referral.error';
 import type { ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { decide } from './referral-lifecycle';
+import { VisibleReferrals } from './visible-referrals';
 import { isTerminal } from './referral-status';
 
 /** The outcome of one applied change. */
@@ -45,8 +46,9 @@ export class ReferralLifecycleService {
 
   /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
   sideOf(referral: ReferralRecord, party: string): 'sender' | 'receiver' {
-    if (referral.senderParty === party) return 'sender';
-    if (referral.receiverParty === party && referral.status !== 'DRAFT') return 'receiver';
+    if (VisibleReferrals.canSee(referral, party)) {
+      return referral.senderParty === party ? 'sender' : 'receiver';
+    }
     throw new ReferralError('referral-not-found', `No referral ${referral.id} is visible to you.`);
   }
 

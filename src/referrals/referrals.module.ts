@@ -7,6 +7,7 @@ import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
+import { VisibleReferrals } from './visible-referrals';
 
 /** Referrals: the lifecycle, officers' HTTP routes, and the core partners' events also use. */
 @Module({
@@ -18,7 +19,8 @@ import { ReferralsService } from './referrals.service';
     ReferralRules,
     ReferralsService,
     IdempotencyRepository,
+    VisibleReferrals,
   ],
-  exports: [ReferralRepository, ReferralLifecycleService, ReferralRules],
+  exports: [ReferralRepository, ReferralLifecycleService, ReferralRules, VisibleReferrals],
 })
 export class ReferralsModule {}

@@ -5,6 +5,7 @@ import {
   LIFECYCLE_ACTIONS,
   ReferralContent,
   countryOfParty,
+  isUuid,
   validatePayload,
   type FieldError,
   type LifecycleAction,
@@ -13,13 +14,14 @@ import { AuditWriter } from '../audit/audit-writer';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
 import { AppConfig } from '../config/app-config';
-import { Transactions, type Tx } from '../database/transactions';
+import { Transactions } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
 import { ReferralError } from './referral.error';
 import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
+import { VisibleReferrals } from './visible-referrals';
 import { toReferralView, type ReferralView } from './referral.view';
 import type { ReferralStatus } from './referral-status';
 
@@ -41,8 +43,6 @@ export interface ListFilters {
   cursor?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Signals a lost race on an idempotency key; the request is answered with the winner's reply. */
 class IdempotencyRace extends Error {}
 
@@ -60,6 +60,7 @@ export class ReferralsService {
     private readonly rules: ReferralRules,
     private readonly idempotency: IdempotencyRepository,
     private readonly audit: AuditWriter,
+    private readonly visible: VisibleReferrals,
   ) {}
 
   /** `POST /v1/referrals`: a new draft; with an `Idempotency-Key`, a retry creates nothing. */
@@ -128,7 +129,7 @@ export class ReferralsService {
   ): Promise<ReferralView> {
     this.assertOfficer(principal);
     return this.transactions.run(async (tx) => {
-      const referral = await this.lockVisible(tx, id, principal);
+      const referral = await this.visible.lock(tx, id, principal.party);
       this.checkVersion(referral, ifMatch);
       if (referral.status === 'DRAFT') this.checkConsent(principal, referral, body);
       const { referral: next } = await this.lifecycle.apply(
@@ -160,7 +161,7 @@ export class ReferralsService {
     this.assertOfficer(principal);
     const data = this.validActionBody(action, body ?? {});
     return this.transactions.run(async (tx) => {
-      const referral = await this.lockVisible(tx, id, principal);
+      const referral = await this.visible.lock(tx, id, principal.party);
       this.checkVersion(referral, ifMatch);
       if (action === 'schedule-handover') {
         const errors = this.rules.checkCheckpoint('checkpoint', String(data['checkpoint']), [
@@ -183,7 +184,7 @@ export class ReferralsService {
   /** One referral with its personal data: the read itself goes into the audit trail. */
   async get(principal: Principal, id: string): Promise<ReferralView> {
     const referral = await this.transactions.run(async (tx) => {
-      const found = await this.findVisible(tx, id, principal);
+      const found = await this.visible.find(tx, id, principal.party);
       await this.audit.record(tx, {
         actorKind: 'officer',
         actor: principal.sub,
@@ -315,29 +316,6 @@ export class ReferralsService {
       );
     }
   }
-
-  private async lockVisible(tx: Tx, id: string, principal: Principal): Promise<ReferralRecord> {
-    const referral = UUID.test(id) ? await this.referrals.lock(tx, id) : undefined;
-    return this.visible(referral, id, principal);
-  }
-
-  private async findVisible(tx: Tx, id: string, principal: Principal): Promise<ReferralRecord> {
-    const referral = UUID.test(id) ? await this.referrals.find(tx, id) : undefined;
-    return this.visible(referral, id, principal);
-  }
-
-  /** A party sees what it sent and what it received (drafts only its own); others get 404. */
-  private visible(
-    referral: ReferralRecord | undefined,
-    id: string,
-    principal: Principal,
-  ): ReferralRecord {
-    if (referral) {
-      this.lifecycle.sideOf(referral, principal.party);
-      return referral;
-    }
-    throw new ReferralError('referral-not-found', `No referral ${id} is visible to you.`);
-  }
 }
 
 function validationFailed(errors: FieldError[]): CommonError {
@@ -356,7 +334,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[];
     const date = new Date(String(createdAt));
-    if (typeof id === 'string' && UUID.test(id) && !Number.isNaN(date.getTime())) {
+    if (isUuid(id) && !Number.isNaN(date.getTime())) {
       return { createdAt: date, id };
     }
   } catch {

@@ -6,3 +6,4 @@ export * from './events';
 export * from './canonical-json';
 export * from './cloudevents';
 export * from './schema';
+export * from './uuid';
