@@ -60,11 +60,19 @@ const JVM_FLAGS = [
   '-Djava.awt.headless=true',
 ];
 
+/**
+ * The local broker listens where `KAFKA_BROKERS` (first entry) says, 127.0.0.1:9092 by default, and
+ * its controller on the next port; so a second checkout can run its own broker beside the first.
+ */
 export function defaultBrokerOptions(): BrokerOptions {
+  const first = (process.env.KAFKA_BROKERS ?? '').split(',')[0]?.trim() ?? '';
+  const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(first);
+  const host = match?.[1] ?? '127.0.0.1';
+  const port = match?.[2] ? Number(match[2]) : 9092;
   return {
-    host: '127.0.0.1',
-    port: 9092,
-    controllerPort: 9093,
+    host,
+    port,
+    controllerPort: port + 1,
     cacheDir: path.join(REPO_ROOT, '.cache', 'kafka'),
   };
 }

@@ -11,7 +11,7 @@ import { tokenFor } from '../support/tokens';
 const RELAY_LOCK_KEY = 727_001;
 
 describe('a hub killed with SIGKILL while events are pending', () => {
-  const hub = new HubProcess(3311);
+  const hub = new HubProcess();
   let vn: TestPartner;
   let db: Client;
   let lock: Client;

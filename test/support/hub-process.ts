@@ -9,8 +9,9 @@ export class HubProcess {
   private child: ChildProcess | undefined;
   private output = '';
 
+  /** A random high port by default, so suites of two checkouts running at once do not collide. */
   constructor(
-    readonly port: number,
+    readonly port: number = 20_000 + Math.floor(Math.random() * 30_000),
     private readonly env: NodeJS.ProcessEnv = {},
   ) {}
 
