@@ -179,7 +179,8 @@ export class ReferralLifecycleService {
       eventId: actor.kind === 'partner-system' ? actor.eventId : change.eventId,
       payload: eventData,
     });
-    await this.announce(tx, next, change, actor);
+    // A draft is private to its sender: withdrawing one tells no partner about it.
+    if (fromStatus !== 'DRAFT' || action === 'submit') await this.announce(tx, next, change, actor);
     return change;
   }
 
