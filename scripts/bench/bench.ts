@@ -192,10 +192,13 @@ async function endToEnd(
 
 interface Settings {
   smoke: boolean;
+  build: boolean;
   sizes: Sizes;
   ownerUrl: string;
   brokers: string[];
   output: string;
+  /** Run the hub under `node --cpu-prof`, profiles in .cache/bench-profiles/. */
+  profile: boolean;
 }
 
 function settings(): Settings {
@@ -203,36 +206,47 @@ function settings(): Settings {
     options: {
       smoke: { type: 'boolean', default: false },
       database: { type: 'string' },
+      'database-url': { type: 'string' },
       output: { type: 'string' },
+      'skip-build': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
     },
   });
   const env = loadEnv();
-  const base = new URL(env.MIGRATION_DATABASE_URL);
-  const name = values.database ?? `${base.pathname.slice(1) || 'referral_hub'}_perf`;
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(name))
+  const server = values['database-url'] ?? env.MIGRATION_DATABASE_URL;
+  const base = new URL(server).pathname.slice(1) || 'referral_hub';
+  const name = values.database ?? (values['database-url'] ? base : `${base}_perf`);
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(name)) {
     throw new Error(`--database ${name}: not a plain name`);
+  }
   return {
     smoke: values.smoke,
+    build: !values['skip-build'],
     sizes: values.smoke ? SMOKE : FULL,
-    ownerUrl: withDatabase(env.MIGRATION_DATABASE_URL, name),
+    ownerUrl: withDatabase(server, name),
     brokers: env.KAFKA_BROKERS.split(','),
     output: values.output ?? join(repoRoot(), 'bench-results.json'),
+    profile: values.profile,
   };
 }
 
 /**
- * `npm run bench [-- --smoke] [-- --database <name>] [-- --output <file>]`: builds the hub, starts
- * the broker (unless one answers) and databases of its own, measures each figure of issue 7 next
- * to its physical limit measured in the same run, prints a table and the JSON summary and writes
- * it to `bench-results.json`.
+ * `npm run bench [-- --smoke] [--database <name> | --database-url <owner url>] [--output <file>]
+ * [--skip-build] [--profile]`: builds the hub, starts the broker (unless one answers) and
+ * databases of its own (`<MIGRATION_DATABASE_URL's name>_perf` and its `_naive` and `_raw`
+ * siblings, dropped and migrated anew), measures each figure of issue 7 next to its physical
+ * limit measured in the same run, prints a table and the JSON summary and writes it to
+ * `bench-results.json`.
  */
 async function main(): Promise<void> {
   const s = settings();
   const { sizes } = s;
   const started = performance.now();
   say(`bench: ${s.smoke ? 'smoke run (sizes too small for real figures)' : 'full run'}`);
-  say('▶ build (nest build)');
-  await runOrThrow('npx', ['nest', 'build']);
+  if (s.build) {
+    say('▶ build (nest build)');
+    await runOrThrow('npx', ['nest', 'build']);
+  }
   await ensureDevKeys();
   const brokerOptions = defaultBrokerOptions();
   const broker = await startBroker(brokerOptions);
@@ -325,6 +339,9 @@ async function measure(
     LOG_LEVEL: 'warn',
   };
   const hubMain = join(repoRoot(), 'dist', 'src', 'main.js');
+  const hubArgs = s.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(repoRoot(), '.cache', 'bench-profiles')}`, hubMain]
+    : [hubMain];
   const hubPool = new Pool({ connectionString: hubOwnerUrl, max: 2 });
   pools.push(hubPool);
 
@@ -333,7 +350,7 @@ async function measure(
   await insertDrafts(hubPool, [...warmIds, ...maxIds], content);
 
   say('▶ hub (run A): start dist/src/main.js');
-  const hubA = new ServiceProcess('hub', [hubMain], hubEnv, await freePort());
+  const hubA = new ServiceProcess('hub', hubArgs, hubEnv, await freePort());
   processes.push(hubA);
   await hubA.start('/health/ready');
   const officer = await token('LA-BOKEO-POLICE', ['liaison_officer']);
@@ -505,7 +522,7 @@ async function measure(
     say(`  ${bareConsumerRate.toFixed(0)} records/s`);
     await setGroupOffsets(kafka, hubGroup, inboundTopic, before);
     say('▶ hub (run B): start, apply the acknowledgements');
-    const hubB = new ServiceProcess('hub', [hubMain], hubEnv, await freePort());
+    const hubB = new ServiceProcess('hub', hubArgs, hubEnv, await freePort());
     processes.push(hubB);
     await hubB.start('/health/ready');
     await waitUntil(
