@@ -6,8 +6,25 @@ export function benchKafka(brokers: string[], clientId: string): Kafka {
   return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING });
 }
 
-/** Current end offset of every partition of `topic`. */
+/**
+ * Current end offset of every partition of `topic`. On a fresh broker a topic created a moment
+ * ago may not have its leaders yet ("not the leader for that topic-partition"): retry.
+ */
 export async function endOffsets(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ partition: number; offset: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await endOffsetsOnce(kafka, topic);
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+async function endOffsetsOnce(
   kafka: Kafka,
   topic: string,
 ): Promise<{ partition: number; offset: string }[]> {
