@@ -10,12 +10,18 @@ import { MerkleTree, verifyInclusion } from '@hub/transparency-log';
 import { importJWK, SignJWT } from 'jose';
 import { Pool } from 'pg';
 import { leafBytes, toAuditEntry, type AuditEntryRow } from '../../src/audit/audit-entry';
-import { DEV_ISSUER_KEY, DEV_KEYS_DIR, ensureKeyPair } from '../../src/auth/dev-keys';
+import {
+  DEV_DATA_MASTER_KEY,
+  DEV_ISSUER_KEY,
+  DEV_KEYS_DIR,
+  ensureKeyPair,
+} from '../../src/auth/dev-keys';
 import { dropDatabase, redact } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
 import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
 import { loadEnv } from '../../src/env';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
+import { sealedEventPurpose } from '../../src/partners/outbox-writer';
 import { ensureDevKeys } from '../lib/dev-keys-setup';
 import {
   KAFKA_VERSION,
@@ -434,9 +440,22 @@ async function measure(
       async () =>
         (await count(hubPool, `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)) === 0,
     );
+    // As the hub writes them: each event sealed with its referral's data key, which the relay
+    // unwraps and opens before sending.
+    const relayKeys = await insertDrafts(
+      hubPool,
+      relayRecords.map((r) => r.referralId),
+      content,
+    );
+    const sealedValues = relayRecords.map((r) => {
+      const dataKey = relayKeys.get(r.referralId);
+      if (!dataKey) throw new Error(`no data key for ${r.referralId}`);
+      return dataKey.sealText(sealedEventPurpose(r.eventId), r.value);
+    });
     await hubPool.query(
-      `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, value, headers)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::text[],
+      `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, sealed_value,
+         headers)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::bytea[],
          $7::jsonb[])`,
       [
         relayRecords.map((r) => r.eventId),
@@ -444,7 +463,7 @@ async function measure(
         relayRecords.map((r) => r.key),
         relayRecords.map((r) => r.referralId),
         relayRecords.map(() => 1),
-        relayRecords.map((r) => r.value),
+        sealedValues,
         relayRecords.map((r) => JSON.stringify(r.headers)),
       ],
     );
@@ -598,6 +617,8 @@ async function measure(
         s.brokers.join(','),
         '--issuer-key',
         join(repoRoot(), DEV_KEYS_DIR, `${DEV_ISSUER_KEY}.public.jwk`),
+        '--master-key',
+        join(repoRoot(), DEV_KEYS_DIR, DEV_DATA_MASTER_KEY),
         '--pool-size',
         String(POOL_SIZE),
         '--port',

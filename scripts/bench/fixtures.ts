@@ -1,4 +1,10 @@
-import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  randomBytes,
+  randomUUID,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -11,7 +17,12 @@ import {
   type CloudEvent,
 } from '@hub/contracts';
 import type { Pool } from 'pg';
+import { DEV_DATA_MASTER_KEY, DEV_KEYS_DIR } from '../../src/auth/dev-keys';
 import { HubSigningKey } from '../../src/common/hub-signing-key';
+import { DataKey } from '../../src/privacy/data-key';
+import { MasterKeyRing } from '../../src/privacy/master-key-ring';
+import { personFacts } from '../../src/referrals/person-facts';
+import { SEALED } from '../../src/referrals/referral.repository';
 import { repoRoot } from '../lib/repo-root';
 
 /** The sender of every benchmark referral (a Lao agency on the HTTP API). */
@@ -34,36 +45,67 @@ export function receiverOf(content: Record<string, unknown>): {
   return { party, country, topic: toTopic(country) };
 }
 
+/** The development master key, as the hub loads it. */
+export function masterKeys(): MasterKeyRing {
+  return MasterKeyRing.fromFile(join(repoRoot(), DEV_KEYS_DIR, DEV_DATA_MASTER_KEY));
+}
+
 /**
- * Inserts `ids.length` drafts as `POST /v1/referrals` would store them (setup, not measured): the
- * benchmark times their submission, the step that reaches the partner.
+ * Inserts `ids.length` drafts as `POST /v1/referrals` would store them (setup, not measured):
+ * content sealed with a data key of each draft's own, the key stored wrapped. The benchmark times
+ * their submission, the step that reaches the partner. Returns each draft's data key.
  */
 export async function insertDrafts(
   pool: Pool,
   ids: readonly string[],
   content: Record<string, unknown>,
-): Promise<void> {
+): Promise<Map<string, DataKey>> {
   const { party } = receiverOf(content);
-  for (let i = 0; i < ids.length; i += 5000) {
+  const ring = masterKeys();
+  const facts = personFacts(content, new Date());
+  const keys = new Map<string, DataKey>();
+  for (let i = 0; i < ids.length; i += 2000) {
+    const batch = ids.slice(i, i + 2000);
+    const sealed: Buffer[] = [];
+    const wrapped: Buffer[] = [];
+    for (const id of batch) {
+      const raw = randomBytes(32);
+      const key = new DataKey(id, raw);
+      keys.set(id, key);
+      sealed.push(key.sealJson(SEALED.content, content));
+      wrapped.push(ring.wrap(raw, id).wrapped);
+    }
     await pool.query(
-      `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
-         sender_country, receiver_country, sender_reference, handling_code, origin, content,
-         version, seq, created_by)
-       SELECT id, $2, 'DRAFT', $3, $4, $5, left($4, 2), left($5, 2), $6, $7, 'http', $8::jsonb,
-         1, 0, 'bench-officer'
-       FROM unnest($1::uuid[]) AS id`,
+      `WITH drafts AS (
+         INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
+           sender_country, receiver_country, sender_reference, handling_code, origin,
+           sealed_content, person_sex, person_nationality, person_minor, exploitation_types,
+           version, seq, created_by)
+         SELECT d.id, $2, 'DRAFT', $3, $4, $5, left($4, 2), left($5, 2), $6, $7, 'http', d.sealed,
+           $8, $9, $10, $11, 1, 0, 'bench-officer'
+         FROM unnest($1::uuid[], $12::bytea[]) AS d (id, sealed)
+         RETURNING id)
+       INSERT INTO referral_keys (referral_id, master_key_id, wrapped_key)
+       SELECT k.id, $13, k.wrapped FROM unnest($1::uuid[], $14::bytea[]) AS k (id, wrapped)`,
       [
-        ids.slice(i, i + 5000),
+        batch,
         content['type'],
         content['priority'],
         SENDER,
         party,
         content['senderReference'],
         content['handlingCode'],
-        JSON.stringify(content),
+        facts.sex,
+        facts.nationality,
+        facts.minor,
+        facts.exploitationTypes,
+        sealed,
+        ring.currentKid,
+        wrapped,
       ],
     );
   }
+  return keys;
 }
 
 /** A record as the relay (or a bare producer) sends it. */

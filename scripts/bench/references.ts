@@ -1,13 +1,16 @@
-import { hash, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
+import { DataKey } from '../../src/privacy/data-key';
+import { SEALED } from '../../src/referrals/referral.repository';
 import { SENDER, receiverOf, type InboundRecordSpec, type OutboundRecord } from './fixtures';
 import { setGroupOffsets } from './kafka-tools';
 
 /**
  * The physical limit of the submit path's database work: the same transaction — one referral row
- * and one outbox row, the same bytes — done with raw `pg`, `poolSize` connections, as many
- * transactions in flight as connections. Returns transactions per second.
+ * and one outbox row, the same bytes (content and event sealed as the hub stores them, sealed once
+ * here: the reference is the database's limit) — done with raw `pg`, `poolSize` connections, as
+ * many transactions in flight as connections. Returns transactions per second.
  */
 export async function rawPgTransactions(
   url: string,
@@ -18,7 +21,9 @@ export async function rawPgTransactions(
 ): Promise<number> {
   const pool = new Pool({ connectionString: url, max: poolSize });
   const { party } = receiverOf(content);
-  const contentJson = JSON.stringify(content);
+  const key = new DataKey(randomUUID(), randomBytes(32));
+  const sealedContent = key.sealJson(SEALED.content, content);
+  const sealedEvent = key.sealText('outbox', outboxValue.value);
   const headers = JSON.stringify(outboxValue.headers);
   const one = async (): Promise<void> => {
     const client = await pool.connect();
@@ -27,8 +32,8 @@ export async function rawPgTransactions(
       await client.query('BEGIN');
       await client.query(
         `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
-           sender_country, receiver_country, sender_reference, handling_code, origin, content,
-           version, seq, created_by, submitted_at)
+           sender_country, receiver_country, sender_reference, handling_code, origin,
+           sealed_content, version, seq, created_by, submitted_at)
          VALUES ($1, $2, 'SUBMITTED', $3, $4, $5, left($4, 2), left($5, 2), $6, $7, 'http', $8,
            2, 1, 'bench-officer', now())`,
         [
@@ -39,13 +44,14 @@ export async function rawPgTransactions(
           party,
           content['senderReference'],
           content['handlingCode'],
-          contentJson,
+          sealedContent,
         ],
       );
       await client.query(
-        `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, value, headers)
+        `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq,
+           sealed_value, headers)
          VALUES ($1, $2, $3, $4, 1, $5, $6)`,
-        [randomUUID(), outboxValue.topic, id, id, outboxValue.value, headers],
+        [randomUUID(), outboxValue.topic, id, id, sealedEvent, headers],
       );
       await client.query('COMMIT');
     } finally {

@@ -7,12 +7,18 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { importJWK, type JWK } from 'jose';
-import { NaiveReferral } from './naive-referral.entity';
-import { ISSUER_KEY, NAIVE_KAFKA, NaiveSubmitController } from './naive-submit.controller';
+import { MasterKeyRing } from '../../../src/privacy/master-key-ring';
+import { NaiveReferral, NaiveReferralKey } from './naive-referral.entity';
+import {
+  ISSUER_KEY,
+  MASTER_KEYS,
+  NAIVE_KAFKA,
+  NaiveSubmitController,
+} from './naive-submit.controller';
 
 /**
  * `node --import tsx scripts/bench/naive/naive-main.ts --database-url … --brokers … --port …
- * --issuer-key <public jwk file>`: the naive submit endpoint of the benchmark, on the same HTTP
+ * --issuer-key <public jwk file> --master-key <jwk file>`: the naive submit endpoint of the benchmark, on the same HTTP
  * stack as the hub (Nest on Fastify) and the same pool size, as its own process.
  */
 async function main(): Promise<void> {
@@ -22,14 +28,18 @@ async function main(): Promise<void> {
       brokers: { type: 'string' },
       port: { type: 'string' },
       'issuer-key': { type: 'string' },
+      'master-key': { type: 'string' },
       'pool-size': { type: 'string', default: '10' },
     },
   });
   const databaseUrl = values['database-url'];
   const brokers = values.brokers;
   const issuerKeyFile = values['issuer-key'];
-  if (!databaseUrl || !brokers || !values.port || !issuerKeyFile) {
-    throw new Error('--database-url, --brokers, --port and --issuer-key are required');
+  const masterKeyFile = values['master-key'];
+  if (!databaseUrl || !brokers || !values.port || !issuerKeyFile || !masterKeyFile) {
+    throw new Error(
+      '--database-url, --brokers, --port, --issuer-key and --master-key are required',
+    );
   }
   const issuerKey = await importJWK(
     JSON.parse(readFileSync(issuerKeyFile, 'utf8')) as JWK,
@@ -42,10 +52,10 @@ async function main(): Promise<void> {
         type: 'postgres',
         url: databaseUrl,
         poolSize: Number(values['pool-size']),
-        entities: [NaiveReferral],
+        entities: [NaiveReferral, NaiveReferralKey],
         synchronize: false,
       }),
-      TypeOrmModule.forFeature([NaiveReferral]),
+      TypeOrmModule.forFeature([NaiveReferral, NaiveReferralKey]),
       ClientsModule.register([
         {
           name: NAIVE_KAFKA,
@@ -59,7 +69,10 @@ async function main(): Promise<void> {
       ]),
     ],
     controllers: [NaiveSubmitController],
-    providers: [{ provide: ISSUER_KEY, useValue: issuerKey }],
+    providers: [
+      { provide: ISSUER_KEY, useValue: issuerKey },
+      { provide: MASTER_KEYS, useValue: MasterKeyRing.fromFile(masterKeyFile) },
+    ],
   })
   class NaiveModule {}
 

@@ -25,12 +25,26 @@ export class NaiveReferral {
   @Column({ type: 'text', name: 'receiver_party' })
   receiverParty!: string;
 
-  @Column({ type: 'jsonb' })
-  content!: Record<string, unknown>;
+  /** The content, sealed with the referral's data key as the hub stores it. */
+  @Column({ type: 'bytea', name: 'sealed_content' })
+  sealedContent!: Buffer;
 
   @Column({ type: 'timestamptz', name: 'updated_at' })
   updatedAt!: Date;
 
   @Column({ type: 'timestamptz', name: 'submitted_at', nullable: true })
   submittedAt!: Date | null;
+}
+
+/** The referral's data key, wrapped by the master key (`referral_keys`). */
+@Entity('referral_keys')
+export class NaiveReferralKey {
+  @PrimaryColumn({ type: 'uuid', name: 'referral_id' })
+  referralId!: string;
+
+  @Column({ type: 'text', name: 'master_key_id' })
+  masterKeyId!: string;
+
+  @Column({ type: 'bytea', name: 'wrapped_key', nullable: true })
+  wrappedKey!: Buffer | null;
 }

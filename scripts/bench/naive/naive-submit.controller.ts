@@ -14,23 +14,30 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { jwtVerify, type CryptoKey, type KeyObject } from 'jose';
 import { lastValueFrom } from 'rxjs';
 import type { Repository } from 'typeorm';
-import { NaiveReferral } from './naive-referral.entity';
+import { DataKey } from '../../../src/privacy/data-key';
+import type { MasterKeyRing } from '../../../src/privacy/master-key-ring';
+import { SEALED } from '../../../src/referrals/referral.repository';
+import { NaiveReferral, NaiveReferralKey } from './naive-referral.entity';
 
 /** Injection token of the Kafka client. */
 export const NAIVE_KAFKA = 'NAIVE_KAFKA';
 /** Injection token of the token issuer's public key. */
 export const ISSUER_KEY = 'ISSUER_KEY';
+/** Injection token of the personal-data master keys. */
+export const MASTER_KEYS = 'MASTER_KEYS';
 
 /**
  * The submit endpoint as a first NestJS implementation would write it: check the token, load
  * the draft, `save()` it as submitted, then `ClientKafka.emit()` the event in the request and
- * wait for the broker. No outbox (a crash between the two loses the event), no audit trail, no
+ * wait for the broker. It opens the sealed content as the hub must (the same data at rest). No outbox (a crash between the two loses the event), no audit trail, no
  * signature, no numbering — the hub's figure is judged against this one.
  */
 @Controller()
 export class NaiveSubmitController implements OnModuleInit {
   constructor(
     @InjectRepository(NaiveReferral) private readonly referrals: Repository<NaiveReferral>,
+    @InjectRepository(NaiveReferralKey) private readonly keys: Repository<NaiveReferralKey>,
+    @Inject(MASTER_KEYS) private readonly masterKeys: MasterKeyRing,
     @Inject(NAIVE_KAFKA) private readonly kafka: ClientKafka,
     @Inject(ISSUER_KEY) private readonly issuerKey: CryptoKey | KeyObject,
   ) {}
@@ -61,6 +68,16 @@ export class NaiveSubmitController implements OnModuleInit {
       throw new HttpException('not found', 404);
     }
     if (referral.status !== 'DRAFT') throw new HttpException('conflict', 409);
+    const stored = await this.keys.findOneBy({ referralId: id });
+    if (!stored?.wrappedKey) throw new HttpException('gone', 410);
+    const dataKey = new DataKey(
+      id,
+      this.masterKeys.unwrap({ masterKeyId: stored.masterKeyId, wrapped: stored.wrappedKey }, id),
+    );
+    const content = dataKey.openJson(SEALED.content, referral.sealedContent) as Record<
+      string,
+      unknown
+    >;
     referral.status = 'SUBMITTED';
     referral.version += 1;
     referral.seq = 1;
@@ -82,7 +99,7 @@ export class NaiveSubmitController implements OnModuleInit {
           recipient: to,
           referralseq: 1,
           data: {
-            ...referral.content,
+            ...content,
             referralId: id,
             from: referral.senderParty,
             to,
