@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_TYPES } from '@hub/contracts';
 import { Client } from 'pg';
@@ -9,6 +10,7 @@ import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trai
 import { RetentionScanner } from '../../src/privacy/retention-scanner';
 import { scratchDatabaseUrl } from '../support/databases';
 import { Officer } from '../support/hub-client';
+import { partnerEvent } from '../support/partner-events';
 import { example, victimReferral } from '../support/referral-fixtures';
 import { TestPartner } from '../support/test-partner';
 import { startTestApp } from '../support/test-app';
@@ -240,6 +242,20 @@ describe('personal data at rest (own database)', () => {
       ]);
       expect(posting.status).toBe(409);
       expect(posting.body.code).toBe('personal-data-erased');
+      // A partner's message is refused the same way, with a rejection it can act on.
+      const partnerMessage = partnerEvent('VN-MPS', EVENT_TYPES.messagePosted, {
+        referralId: id,
+        messageId: randomUUID(),
+        author: 'vn-officer-1',
+        language: 'vi',
+        body: 'Xin chào',
+      });
+      await vn.publish(partnerMessage);
+      const answer = await vn.waitForAnswer(partnerMessage.id);
+      expect(answer).toMatchObject({
+        type: EVENT_TYPES.eventRejected,
+        data: { code: 'personal-data-erased' },
+      });
     });
   });
 
