@@ -3,9 +3,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
 import { MeController } from './me.controller';
-import { loadIssuerKey, TokenVerifier } from './token-verifier';
+import { TokenVerifier } from './token-verifier';
+import { trustedIssuers } from './trusted-issuers';
 
-/** Authentication of officers: token verification and the global guard. */
+/**
+ * Authentication of officers: token verification (development issuer, external OpenID Connect
+ * issuer) and the global guard.
+ */
 @Module({
   controllers: [MeController],
   providers: [
@@ -14,12 +18,8 @@ import { loadIssuerKey, TokenVerifier } from './token-verifier';
       inject: [AppConfig],
       useFactory: async (config: AppConfig) =>
         new TokenVerifier(
-          {
-            issuer: config.env.AUTH_ISSUER,
-            audience: config.env.AUTH_AUDIENCE,
-            clockToleranceSeconds: config.env.AUTH_CLOCK_TOLERANCE_SECONDS,
-          },
-          await loadIssuerKey(config.env.AUTH_PUBLIC_KEY_FILE),
+          await trustedIssuers(config.env),
+          config.env.AUTH_CLOCK_TOLERANCE_SECONDS,
           config.registry,
         ),
     },
