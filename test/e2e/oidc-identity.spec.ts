@@ -63,6 +63,18 @@ describe('the hub behind an external OpenID Connect issuer', () => {
     expect(res.status).toBe(200);
   });
 
+  it('applies the same permissions to its officers: an auditor changes nothing', async () => {
+    const token = await idp.token({ realmRoles: ['auditor'], party: 'LA-PDPCHT' });
+
+    const res = await request(app.getHttpServer())
+      .post('/v1/referrals')
+      .auth(token, { type: 'bearer' })
+      .send({});
+
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ code: 'forbidden', permission: 'referral.create' });
+  });
+
   it.each([
     [
       'signed by a key the issuer never published',
