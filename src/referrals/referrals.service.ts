@@ -131,7 +131,7 @@ export class ReferralsService {
       const referral = await this.visible.lock(tx, id, principal.party);
       this.checkVersion(referral, ifMatch);
       if (referral.status === 'DRAFT') this.checkConsent(principal, referral, body);
-      const { referral: next } = await this.lifecycle.apply(
+      const { referral: next, change } = await this.lifecycle.apply(
         tx,
         referral,
         { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
@@ -139,10 +139,25 @@ export class ReferralsService {
         {},
       );
       if (body.consentOverride) {
-        await this.referrals.recordConsentOverride(tx, id, {
+        const override = {
           by: principal.sub,
           reason: body.consentOverride.reason,
-          at: new Date().toISOString(),
+          at: change.occurredAt.toISOString(),
+        };
+        await this.referrals.recordConsentOverride(tx, id, override);
+        // The supervisor's own entry, beside the submission's: who overrode, and why, verbatim.
+        await this.audit.record(tx, {
+          actorKind: 'officer',
+          actor: principal.sub,
+          actorParty: principal.party,
+          actorRoles: principal.roles,
+          action: 'referral.consent-override',
+          referralId: id,
+          stateBefore: referral.status,
+          stateAfter: next.status,
+          eventId: change.eventId,
+          payload: override,
+          outcome: override.reason,
         });
       }
       return toReferralView(next, principal.party, 'full');

@@ -375,6 +375,50 @@ describe('authorisation of every route', () => {
     });
   });
 
+  describe('a consent override', () => {
+    it("is a supervisor's, and its reason lands in the audit trail", async () => {
+      const id = await sender.createDraft(
+        victimReferral(PARTIES.receiver, (r) => {
+          r['victim'].consent.dataSharing = false;
+        }),
+      );
+      const supervisor = await Officer.of(app, PARTIES.sender, ['supervisor'], 'chief-bokeo');
+      const reason =
+        'Victim is in intensive care; the protection centre must prepare her return now.';
+
+      const refused = await sender.post(`/v1/referrals/${id}/submit`, {
+        consentOverride: { reason },
+      });
+      const allowed = await supervisor.post(`/v1/referrals/${id}/submit`, {
+        consentOverride: { reason },
+      });
+      const auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor']);
+      const history = await auditor.get(`/v1/referrals/${id}/history`);
+
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        code: 'forbidden',
+        permission: 'referral.consent-override',
+      });
+      expect(allowed.status).toBe(200);
+      const entries = history.body.items.map((i: { entry: unknown }) => i.entry);
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          action: 'referral.consent-override',
+          actor: 'chief-bokeo',
+          actorParty: PARTIES.sender,
+          actorRoles: ['supervisor'],
+          stateBefore: 'DRAFT',
+          stateAfter: 'SUBMITTED',
+          outcome: reason,
+        }),
+      );
+      expect(entries).toContainEqual(
+        expect.objectContaining({ action: 'referral.submit', actor: 'chief-bokeo' }),
+      );
+    });
+  });
+
   async function auditorHistory(id: string): Promise<string[]> {
     const auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor']);
     const res = await auditor.get(`/v1/referrals/${id}/history`);
