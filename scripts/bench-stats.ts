@@ -167,17 +167,17 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'year 2024, auditor (all referrals)',
     period: year(2024),
-    scope: { kind: 'all', country: null, viewpoint: 'LA' },
+    scope: { kind: 'all', party: null, viewpoint: 'LA' },
   },
   {
-    name: 'year 2024, Lao supervisor (LA)',
+    name: 'year 2024, Lao supervisor (LA-BOKEO-POLICE)',
     period: year(2024),
-    scope: { kind: 'country', country: 'LA', viewpoint: 'LA' },
+    scope: { kind: 'party', party: 'LA-BOKEO-POLICE', viewpoint: 'LA' },
   },
   {
-    name: 'year 2024, Thai supervisor (TH)',
+    name: 'year 2024, Thai supervisor (TH-POLICE)',
     period: year(2024),
-    scope: { kind: 'country', country: 'TH', viewpoint: 'TH' },
+    scope: { kind: 'party', party: 'TH-POLICE', viewpoint: 'TH' },
   },
   {
     name: `all ${YEARS} years, auditor`,
@@ -186,7 +186,7 @@ const SCENARIOS: readonly Scenario[] = [
       to: `${FIRST_YEAR + YEARS}-01-01`,
       utcOffset: '+07:00',
     },
-    scope: { kind: 'all', country: null, viewpoint: 'LA' },
+    scope: { kind: 'all', party: null, viewpoint: 'LA' },
   },
 ];
 

@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { loadPartyRegistry } from '../parties/party-registry';
 import { AuthError } from './auth.error';
-import { TokenVerifier } from './token-verifier';
+import { CONTRACT_CLAIMS, TokenVerifier, type TrustedIssuer } from './token-verifier';
 
 const ISSUER = 'urn:mrh:dev-issuer';
 const AUDIENCE = 'referral-hub';
@@ -25,11 +25,15 @@ function token(key: CryptoKey, expiresAt: number, party = 'LA-BOKEO-POLICE'): Pr
 describe(TokenVerifier.name, () => {
   const registry = loadPartyRegistry('config');
   let clock = T0 * 1000;
-  const options = {
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    clockToleranceSeconds: 30,
-    now: () => clock,
+  const verifierFor = (publicKey: CryptoKey): TokenVerifier => {
+    const issuer: TrustedIssuer = {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['EdDSA'],
+      key: publicKey,
+      claims: CONTRACT_CLAIMS,
+    };
+    return new TokenVerifier([issuer], 30, registry, () => clock);
   };
 
   beforeEach(() => {
@@ -38,7 +42,7 @@ describe(TokenVerifier.name, () => {
 
   it('answers the same principal for a token it has verified before', async () => {
     const { privateKey, publicKey } = await keys();
-    const verifier = new TokenVerifier(options, publicKey, registry);
+    const verifier = verifierFor(publicKey);
     const jwt = await token(privateKey, T0 + 600);
     const first = await verifier.verify(jwt);
     const second = await verifier.verify(jwt);
@@ -47,13 +51,14 @@ describe(TokenVerifier.name, () => {
       sub: 'officer-1',
       party: 'LA-BOKEO-POLICE',
       country: 'LA',
+      channel: 'http',
       roles: ['liaison_officer'],
     });
   });
 
   it('refuses a remembered token once it has expired (beyond the clock tolerance)', async () => {
     const { privateKey, publicKey } = await keys();
-    const verifier = new TokenVerifier(options, publicKey, registry);
+    const verifier = verifierFor(publicKey);
     const jwt = await token(privateKey, T0 + 600);
     await verifier.verify(jwt);
     clock = (T0 + 600 + 29) * 1000;
@@ -65,7 +70,7 @@ describe(TokenVerifier.name, () => {
   it('never remembers a token that failed, nor lets a caller change a remembered principal', async () => {
     const { privateKey, publicKey } = await keys();
     const stranger = await keys();
-    const verifier = new TokenVerifier(options, publicKey, registry);
+    const verifier = verifierFor(publicKey);
     const forged = await token(stranger.privateKey, T0 + 600);
     await expect(verifier.verify(forged)).rejects.toThrow(AuthError);
     await expect(verifier.verify(forged)).rejects.toThrow(AuthError);

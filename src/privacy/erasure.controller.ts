@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { validatePayload } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
 import type { ReferralView } from '../referrals/referral.view';
@@ -16,6 +17,7 @@ export class ErasureController {
   constructor(private readonly erasure: ErasureService) {}
 
   @Post(':id/erase')
+  @RequirePermission('referral.erase')
   @HttpCode(200)
   @ApiOperation({
     summary: "Erase a terminal referral's personal data (destroys its data key; supervisors)",

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditWriter } from '../audit/audit-writer';
+import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import type { Tx } from '../database/transactions';
@@ -39,9 +40,7 @@ export class ErasureService {
 
   /** `POST /v1/referrals/{id}/erase`. */
   async eraseByOfficer(principal: Principal, id: string, reason: string): Promise<ReferralView> {
-    if (!principal.roles.includes('supervisor')) {
-      throw new ReferralError('not-allowed', 'Only a supervisor erases personal data.');
-    }
+    requireGrant(principal, 'referral.erase');
     const erased = await this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, id, principal.party);
       return this.erase(
@@ -56,7 +55,7 @@ export class ErasureService {
         reason,
       );
     });
-    return toReferralView(erased, principal.party, true);
+    return toReferralView(erased, principal.party, 'full');
   }
 
   /** Erases `referral`, row-locked by the caller in `tx`; returns it as it now reads. */

@@ -42,9 +42,12 @@ interface SealedReferralRow extends ReferralRow, StoredKey {
 
 /** Filters of the referral list, already scoped to what the caller may see. */
 export interface ReferralQuery {
-  party: string;
+  /** The referrals this party sent or received; `null`: every referral (auditors). */
+  party: string | null;
+  /** Relative to `party`; needs one. */
   direction?: 'inbound' | 'outbound';
   status?: ReferralStatus;
+  /** With `party`: exchanged with this party; without: this party on either side. */
   counterpart?: string;
   type?: string;
   /** Only referrals with a step past its deadline (notified as overdue, not yet done). */
@@ -205,31 +208,38 @@ export class ReferralRepository {
     );
   }
 
-  /** A page of the referrals `party` sent or received, newest first. */
+  /** A page of the referrals `party` sent or received (or of all), newest first. */
   async list(tx: Tx, q: ReferralQuery): Promise<ReferralRecord[]> {
     const where: string[] = [];
-    const params: unknown[] = [q.party];
+    const params: unknown[] = [];
     const add = (sql: string, value: unknown): void => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.replaceAll('?', `$${params.length}`));
     };
-    if (q.direction === 'outbound') where.push('sender_party = $1');
-    else if (q.direction === 'inbound') where.push('receiver_party = $1');
-    else where.push('(sender_party = $1 OR receiver_party = $1)');
-    // Drafts are private to their sender.
-    where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
+    if (q.party !== null) {
+      params.push(q.party);
+      if (q.direction === 'outbound') where.push('sender_party = $1');
+      else if (q.direction === 'inbound') where.push('receiver_party = $1');
+      else where.push('(sender_party = $1 OR receiver_party = $1)');
+      // Drafts are private to their sender.
+      where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
+    } else if (q.direction) {
+      throw new Error('a direction needs a party to be relative to');
+    }
     if (q.status) add('status = ?', q.status);
     if (q.type) add('type = ?', q.type);
     if (q.overdue) {
       where.push(`EXISTS (SELECT 1 FROM referral_deadlines d WHERE d.referral_id = r.id
         AND d.met_at IS NULL AND d.overdue_at IS NOT NULL)`);
     }
-    if (q.counterpart) {
+    if (q.counterpart && q.party !== null) {
       params.push(q.counterpart);
       const n = params.length;
       where.push(
         `((sender_party = $1 AND receiver_party = $${n}) OR (receiver_party = $1 AND sender_party = $${n}))`,
       );
+    } else if (q.counterpart) {
+      add('(sender_party = ? OR receiver_party = ?)', q.counterpart);
     }
     if (q.before) {
       params.push(q.before.createdAt, q.before.id);
@@ -238,7 +248,7 @@ export class ReferralRepository {
     params.push(q.limit);
     // A page shows metadata only: nothing is opened.
     const rows = await tx.query<ReferralRow[]>(
-      `SELECT ${COLUMNS} FROM referrals r WHERE ${where.join(' AND ')}
+      `SELECT ${COLUMNS} FROM referrals r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import { suppressSmallCounts } from './small-counts';
 import { statsAccessOf } from './stats-access';
 import { CSV_CONTENT_TYPE, statsCsv } from './stats-csv';
@@ -12,7 +13,7 @@ import type { ReportedCount, StatsReport } from './stats-report';
 import { StatsService } from './stats.service';
 
 const DESCRIPTION =
-  'Supervisors get the figures of the referrals with a party of their own country, with counts ' +
+  'Supervisors get the figures of the referrals their own party sent or received, with counts ' +
   'of 1 to 4 shown as "<5"; auditors get every referral, exact. The CSV export always applies ' +
   'the small-count rule. `definitions` in the JSON says what each figure counts.';
 
@@ -24,13 +25,14 @@ const DESCRIPTION =
 @ApiTags('reporting')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'No valid bearer token (problem+json)' })
-@ApiResponse({ status: 403, description: 'Neither a supervisor nor an auditor (problem+json)' })
+@ApiResponse({ status: 403, description: 'Not granted stats.read (problem+json)' })
 @ApiResponse({ status: 400, description: 'A date is not valid, or the period is empty' })
 @Controller()
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @Get('stats')
+  @RequirePermission('stats.read')
   @ApiOperation({
     summary: "The committee's yearly figures for a period",
     description: DESCRIPTION,
@@ -50,6 +52,7 @@ export class StatsController {
   }
 
   @Get('stats.csv')
+  @RequirePermission('stats.read')
   @ApiOperation({
     summary: "The committee's yearly figures as CSV (counts under 5 shown as <5)",
     description: DESCRIPTION,
@@ -64,7 +67,7 @@ export class StatsController {
     const access = statsAccessOf(principal);
     const period = resolvePeriod(query);
     const report = await this.stats.figures(period, access.scope);
-    const scope = access.scope.country ?? 'all';
+    const scope = access.scope.party ?? 'all';
     void reply
       .header('content-type', CSV_CONTENT_TYPE)
       .header(

@@ -51,6 +51,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 500, title: 'Internal error' };
     case 'not-ready':
       return { status: 503, title: 'Not ready' };
+    case 'issuer-unavailable':
+      return { status: 503, title: "The token issuer's keys are unavailable" };
     case 'database-unavailable':
       return { status: 503, title: 'The database is unavailable' };
   }
