@@ -167,17 +167,17 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: 'year 2024, auditor (all referrals)',
     period: year(2024),
-    scope: { kind: 'all', party: null, viewpoint: 'LA' },
+    scope: { kind: 'all', country: null, viewpoint: 'LA' },
   },
   {
-    name: 'year 2024, Lao supervisor (LA-BOKEO-POLICE)',
+    name: 'year 2024, Lao supervisor (LA)',
     period: year(2024),
-    scope: { kind: 'party', party: 'LA-BOKEO-POLICE', viewpoint: 'LA' },
+    scope: { kind: 'country', country: 'LA', viewpoint: 'LA' },
   },
   {
-    name: 'year 2024, Thai supervisor (TH-POLICE)',
+    name: 'year 2024, Thai supervisor (TH)',
     period: year(2024),
-    scope: { kind: 'party', party: 'TH-POLICE', viewpoint: 'TH' },
+    scope: { kind: 'country', country: 'TH', viewpoint: 'TH' },
   },
   {
     name: `all ${YEARS} years, auditor`,
@@ -186,7 +186,7 @@ const SCENARIOS: readonly Scenario[] = [
       to: `${FIRST_YEAR + YEARS}-01-01`,
       utcOffset: '+07:00',
     },
-    scope: { kind: 'all', party: null, viewpoint: 'LA' },
+    scope: { kind: 'all', country: null, viewpoint: 'LA' },
   },
 ];
 

@@ -3,9 +3,10 @@ import type { Principal } from './principal';
 import { ROLES, type Role } from './roles';
 
 /**
- * How far a grant reaches. `party`: the referrals the caller's own party sent or received (and,
- * for figures, only those); `all`: every referral. Actions that concern no referral (the caller's
- * identity, the log's checkpoints) are granted with `all`.
+ * How far a grant reaches. `party`: the referrals the caller's own party sent or received (for
+ * the yearly figures: those with a party of the caller's country, issue 6); `all`: every
+ * referral. Actions that concern no referral (the caller's identity, the log's checkpoints) are
+ * granted with `all`.
  */
 export type Scope = 'party' | 'all';
 
@@ -34,7 +35,7 @@ export interface ActionSpec {
  *
  * - Liaison officers and supervisors work on their own party's referrals. A consent override and
  *   the erasure of a closed referral's personal data are a supervisor's alone.
- * - Supervisors also read their own party's figures (small counts suppressed).
+ * - Supervisors also read their own country's figures (small counts suppressed).
  * - Auditors read every referral's metadata and history and all figures, but no personal data
  *   (no content, no case messages), and change nothing.
  * - Admins run the hub: they check the log's integrity and sign checkpoints, and see no referral
@@ -139,7 +140,7 @@ export const ACTIONS = {
     grants: { auditor: 'all', admin: 'all' },
   },
   'stats.read': {
-    summary: "the committee's yearly figures (supervisors: their party's, small counts as <5)",
+    summary: "the committee's yearly figures (supervisors: their country's, small counts as <5)",
     concerns: 'referral',
     changes: false,
     grants: { supervisor: 'party', auditor: 'all' },

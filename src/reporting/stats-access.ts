@@ -14,16 +14,13 @@ export interface StatsAccess {
 
 /**
  * Which figures the caller's grant of `stats.read` reaches. Every referral (auditors: the
- * committee's and donors' reviewers), seen from Laos, exact; or the referrals the caller's own
- * party sent or received (supervisors), seen from its country, small counts suppressed — never a
- * count of a referral between other parties. No grant: `forbidden`.
+ * committee's and donors' reviewers), seen from Laos, exact; or (supervisors) the referrals with a
+ * party of their own country, seen from it, with small counts suppressed. No grant: `forbidden`.
  */
 export function statsAccessOf(principal: Principal): StatsAccess {
   if (requireGrant(principal, 'stats.read') === 'all') {
-    return { scope: { kind: 'all', party: null, viewpoint: HUB_COUNTRY }, exact: true };
+    return { scope: { kind: 'all', country: null, viewpoint: HUB_COUNTRY }, exact: true };
   }
-  return {
-    scope: { kind: 'party', party: principal.party, viewpoint: principal.country },
-    exact: false,
-  };
+  const country = principal.country;
+  return { scope: { kind: 'country', country, viewpoint: country }, exact: false };
 }

@@ -61,7 +61,7 @@ export function statsCsv(report: StatsReport): string {
       t.p90Hours,
     ]),
   ];
-  const scope = r.scope.party ?? 'all';
+  const scope = r.scope.kind === 'all' ? 'all' : (r.scope.country ?? 'all');
   const rows = lines.map(([figure, group, count, median, p90]) =>
     [r.period.from, r.period.to, scope, figure, group, count, median ?? '', p90 ?? '']
       .map((cell) => field(String(cell)))

@@ -53,19 +53,17 @@ describe(statsCsv.name, () => {
     const lines = statsCsv(reportFixture()).split('\r\n');
 
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[1]).toBe('2019-01-01,2020-01-01,LA-PDPCHT,cases,all,12,,');
+    expect(lines[1]).toBe('2019-01-01,2020-01-01,LA,cases,all,12,,');
     expect(lines.at(-1)).toBe('');
-    expect(lines).toContain('2019-01-01,2020-01-01,LA-PDPCHT,step_acknowledge,TH,8,5.5,9.1');
+    expect(lines).toContain('2019-01-01,2020-01-01,LA,step_acknowledge,TH,8,5.5,9.1');
   });
 
   it('applies the small-count rule even to an exact report', () => {
     const lines = statsCsv(reportFixture()).split('\r\n');
 
-    expect(lines).toContain('2019-01-01,2020-01-01,LA-PDPCHT,suspects_by_sex,F,<5,,');
-    expect(lines).toContain(
-      '2019-01-01,2020-01-01,LA-PDPCHT,victims_by_exploitation,SURROGACY,<5,,',
-    );
-    expect(lines).toContain('2019-01-01,2020-01-01,LA-PDPCHT,step_complete,TH,<5,,');
+    expect(lines).toContain('2019-01-01,2020-01-01,LA,suspects_by_sex,F,<5,,');
+    expect(lines).toContain('2019-01-01,2020-01-01,LA,victims_by_exploitation,SURROGACY,<5,,');
+    expect(lines).toContain('2019-01-01,2020-01-01,LA,step_complete,TH,<5,,');
     const counts = lines.slice(1, -1).map((line) => line.split(',')[5]);
     expect(counts.filter((c) => ['1', '2', '3', '4'].includes(c ?? ''))).toEqual([]);
   });
@@ -73,7 +71,7 @@ describe(statsCsv.name, () => {
   it('names an auditor\'s scope "all"', () => {
     const report: StatsReport = {
       ...reportFixture(),
-      scope: { kind: 'all', party: null, viewpoint: 'LA' },
+      scope: { kind: 'all', country: null, viewpoint: 'LA' },
     };
 
     expect(statsCsv(report).split('\r\n')[1]).toBe('2019-01-01,2020-01-01,all,cases,all,12,,');
@@ -87,7 +85,7 @@ describe(statsCsv.name, () => {
 function reportFixture(): StatsReport {
   return {
     period: { from: '2019-01-01', to: '2020-01-01', utcOffset: '+07:00' },
-    scope: { kind: 'party', party: 'LA-PDPCHT', viewpoint: 'LA' },
+    scope: { kind: 'country', country: 'LA', viewpoint: 'LA' },
     disclosure: 'exact',
     definitions: STATS_DEFINITIONS,
     cases: {

@@ -42,9 +42,9 @@ export interface StepTime<C> {
 
 /** Whose referrals the figures cover, and from which country's point of view. */
 export interface StatsScope {
-  /** `all`: every referral (auditors); `party`: the referrals `party` sent or received. */
-  kind: 'all' | 'party';
-  party: string | null;
+  /** `all`: every referral (auditors); `country`: referrals with a party of `country`. */
+  kind: 'all' | 'country';
+  country: string | null;
   /** The country whose nationals are "national" and whose counterparts are counted. */
   viewpoint: string;
 }
@@ -92,10 +92,10 @@ export const STATS_DEFINITIONS = {
     'Referrals submitted from `from` (inclusive) to `to` (exclusive), calendar days in Lao time ' +
     '(UTC+07:00); drafts never count. Repatriations completed count by completion date instead.',
   scope:
-    'Auditors (the national committee’s view): every referral. Supervisors: the referrals their ' +
-    'own party sent or received, and no other party’s.',
+    'Auditors: every referral. Supervisors: the referrals with a party of their own country ' +
+    '(for a Lao supervisor, every referral with a Lao party: the national committee’s view).',
   viewpoint:
-    'The caller’s party’s country (Laos for auditors). The counterpart of a referral is the country of ' +
+    'The caller’s country (Laos for auditors). The counterpart of a referral is the country of ' +
     'its other party; nationals are persons of the viewpoint country’s nationality.',
   case:
     'A national case number: a distinct (sender country, sender reference) among the ' +

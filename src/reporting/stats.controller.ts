@@ -13,7 +13,7 @@ import type { ReportedCount, StatsReport } from './stats-report';
 import { StatsService } from './stats.service';
 
 const DESCRIPTION =
-  'Supervisors get the figures of the referrals their own party sent or received, with counts ' +
+  'Supervisors get the figures of the referrals with a party of their own country, with counts ' +
   'of 1 to 4 shown as "<5"; auditors get every referral, exact. The CSV export always applies ' +
   'the small-count rule. `definitions` in the JSON says what each figure counts.';
 
@@ -67,7 +67,7 @@ export class StatsController {
     const access = statsAccessOf(principal);
     const period = resolvePeriod(query);
     const report = await this.stats.figures(period, access.scope);
-    const scope = access.scope.party ?? 'all';
+    const scope = access.scope.country ?? 'all';
     void reply
       .header('content-type', CSV_CONTENT_TYPE)
       .header(

@@ -64,7 +64,7 @@ export class StatsService {
       startOfDay(period.from),
       startOfDay(period.to),
       scope.viewpoint,
-      scope.kind === 'all' ? null : scope.party,
+      scope.kind === 'all' ? null : scope.country,
     ];
     const [[cases], [rest]] = await readInOneSnapshot<[CasesResult[], PersonsAndStepsResult[]]>(
       this.dataSource,

@@ -5,7 +5,7 @@ import { EXPLOITATION_TYPES } from '@hub/contracts';
  * one snapshot (see `readInOneSnapshot`): the distinct cases are about as much work as all the
  * rest. Aggregates only, each part folded into a JSON array of a few rows, so no referral ever
  * leaves PostgreSQL. Parameters of both: $1 and $2 the period's bounds (timestamptz, [$1, $2)),
- * $3 the viewpoint country, $4 the scope party (NULL: every referral).
+ * $3 the viewpoint country, $4 the scope country (NULL: every referral).
  *
  * Each part reads one index of the reporting migration, range-scanned on the period and never
  * joined: `referrals_stats_by_submission` (cases, persons), `referrals_stats_repatriated`
@@ -15,14 +15,7 @@ import { EXPLOITATION_TYPES } from '@hub/contracts';
 
 const IN_PERIOD = `submitted_at >= $1 AND submitted_at < $2`;
 
-// The covering indexes hold no parties: a party's figures (supervisors) also read the heap rows
-// of the period, a party's share of a year; auditors' (every referral) stay index-only.
-const IN_SCOPE = `($4::text IS NULL OR sender_party = $4 OR receiver_party = $4)`;
-
-// referral_step_times holds countries, not parties: a party's scope looks its referrals up. With
-// $4 NULL (auditors) PostgreSQL folds the whole condition away and the index-only scan stays.
-const STEPS_IN_SCOPE = `($4::text IS NULL OR referral_id IN (
-    SELECT id FROM referrals WHERE sender_party = $4 OR receiver_party = $4))`;
+const IN_SCOPE = `($4::text IS NULL OR sender_country = $4 OR receiver_country = $4)`;
 
 const COUNTERPART = `(CASE WHEN sender_country = $3 THEN receiver_country ELSE sender_country END)
   COLLATE "C"`;
@@ -87,7 +80,7 @@ durations AS (
     date_part('epoch', completed_at - accepted_at) AS complete,
     date_part('epoch', completed_at - submitted_at) AS overall
   FROM referral_step_times
-  WHERE ${IN_PERIOD} AND ${STEPS_IN_SCOPE}
+  WHERE ${IN_PERIOD} AND ${IN_SCOPE}
 ),
 steps AS (
   SELECT counterpart,
