@@ -42,6 +42,11 @@ export interface BrokerOptions {
    * users): `restart` it in the wanted mode, or `refuse` with an error that says what to do.
    */
   onOtherMode: 'restart' | 'refuse';
+  /**
+   * A second broker's own state (data, logs, pid) under `cacheDir/<instance>`, sharing the
+   * downloaded jars; the benchmark uses one so its records never reach the tests' broker.
+   */
+  instance?: string;
   log?: (line: string) => void;
 }
 
@@ -124,20 +129,25 @@ function versionDir(opts: BrokerOptions): string {
 }
 
 function paths(opts: BrokerOptions) {
-  const logsDir = path.join(opts.cacheDir, 'logs');
+  if (opts.instance !== undefined && !/^[a-z0-9-]{1,40}$/.test(opts.instance)) {
+    throw new Error(`broker instance '${opts.instance}' is not a plain name`);
+  }
+  const stateDir = opts.instance ? path.join(opts.cacheDir, opts.instance) : opts.cacheDir;
+  const logsDir = path.join(stateDir, 'logs');
   // One data directory per mode: storage formatted without SCRAM users cannot serve the scram
   // mode, and switching back and forth must not wipe the other mode's topics and offsets.
-  const dataDir = path.join(opts.cacheDir, opts.security.mode === 'scram' ? 'data-scram' : 'data');
+  const dataDir = path.join(stateDir, opts.security.mode === 'scram' ? 'data-scram' : 'data');
   return {
+    stateDir,
     libs: path.join(versionDir(opts), 'libs'),
-    props: path.join(opts.cacheDir, 'server.properties'),
-    log4j: path.join(opts.cacheDir, 'log4j.properties'),
+    props: path.join(stateDir, 'server.properties'),
+    log4j: path.join(stateDir, 'log4j.properties'),
     dataDir,
     /** Fingerprint of the SCRAM users `dataDir` was formatted with. */
     usersFile: `${dataDir}.users`,
-    pidFile: path.join(opts.cacheDir, 'broker.pid'),
+    pidFile: path.join(stateDir, 'broker.pid'),
     /** The mode (and SCRAM users' fingerprint) of the broker `pidFile` names. */
-    modeFile: path.join(opts.cacheDir, 'broker.mode'),
+    modeFile: path.join(stateDir, 'broker.mode'),
     logsDir,
     serverLog: path.join(logsDir, 'server.log'),
     brokerOut: path.join(logsDir, 'broker.out'),
@@ -701,7 +711,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const child = spawn(
     javaBin(),
     [...JVM_FLAGS, ...logFlags, '-cp', classpath(libs), 'kafka.Kafka', p.props],
-    { cwd: opts.cacheDir, detached: true, stdio: ['ignore', out, out] },
+    { cwd: p.stateDir, detached: true, stdio: ['ignore', out, out] },
   );
   // The child holds its own copy of the descriptor.
   closeSync(out);
