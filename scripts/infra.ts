@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { migrateDatabase } from '../src/database/migrate';
 import { redact } from '../src/database/ensure-database';
 import { loadEnv } from '../src/env';
+import { loadPartyRegistry } from '../src/parties/party-registry';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import {
   KAFKA_VERSION,
@@ -10,27 +13,73 @@ import {
   startBroker,
   stopBroker,
 } from './lib/kafka-broker';
+import {
+  DEV_KAFKA_DIR,
+  hubKafkaEnv,
+  localBrokerSecurity,
+  principalName,
+  securityModeOf,
+  type BrokerSecurity,
+  type KafkaSecurityMode,
+} from './lib/kafka-security';
+import { repoRoot } from './lib/repo-root';
 
-const USAGE = 'usage: npm run infra:up | npm run infra:down | npm run infra:status';
+const USAGE =
+  'usage: [KAFKA_SECURITY=plaintext|scram] npm run infra:up | npm run infra:down | npm run infra:status';
 
 /**
- * Local infrastructure: development keys, the Kafka broker (from Maven Central jars) and the
- * migrated database. `up` is idempotent: it reuses a running broker and an up-to-date database.
+ * The local broker's security in `mode`, generating the development credentials it needs into
+ * .dev/kafka (scram mode) and saying so.
  */
-export async function infraUp(databaseUrl: string): Promise<{ startedBroker: boolean }> {
+export function localSecurity(mode: KafkaSecurityMode): BrokerSecurity {
+  const root = repoRoot();
+  const { security, created } = localBrokerSecurity(
+    mode,
+    root,
+    loadPartyRegistry(join(root, 'config')),
+  );
+  if (created.length > 0) {
+    console.log(
+      `kafka: generated development credentials ${created.join(', ')} in ${DEV_KAFKA_DIR}`,
+    );
+  }
+  return security;
+}
+
+/**
+ * Local infrastructure: development keys, the Kafka broker (from Maven Central jars) in the mode
+ * `KAFKA_SECURITY` asks for (plaintext by default) and the migrated database. `up` is
+ * idempotent: it reuses a running broker of the same mode and an up-to-date database; a broker
+ * of ours in the other mode is restarted in this one.
+ */
+export async function infraUp(
+  databaseUrl: string,
+  mode: KafkaSecurityMode = securityModeOf(process.env.KAFKA_SECURITY),
+): Promise<{ startedBroker: boolean; security: BrokerSecurity }> {
   const created = await ensureDevKeys();
   console.log(
     created.length > 0
       ? `keys: generated ${created.join(', ')} in .dev/keys`
       : 'keys: development keys present in .dev/keys',
   );
-  const broker = defaultBrokerOptions();
+  const security = localSecurity(mode);
+  const broker = defaultBrokerOptions(security, 'restart');
   const result = await startBroker(broker);
   console.log(
     result.reused
-      ? `kafka: reusing the broker listening on ${broker.host}:${broker.port}`
-      : `kafka: Apache Kafka ${KAFKA_VERSION} ready on ${broker.host}:${broker.port} in ${(result.readyMs / 1000).toFixed(1)} s (pid ${result.pid ?? '?'})`,
+      ? `kafka: reusing the ${mode} broker listening on ${broker.host}:${broker.port}`
+      : `kafka: Apache Kafka ${KAFKA_VERSION} (${mode}) ready on ${broker.host}:${broker.port} in ${(result.readyMs / 1000).toFixed(1)} s (pid ${result.pid ?? '?'})`,
   );
+  if (result.acls) {
+    const { created: added, deleted } = result.acls;
+    console.log(
+      `kafka: SASL/SCRAM-SHA-512 with ACLs (${added} created, ${deleted} deleted); the hub logs in with`,
+    );
+    const env = Object.entries(hubKafkaEnv(security)).map(([name, value]) =>
+      name.endsWith('_FILE') ? `${name}=${relative(process.cwd(), value)}` : `${name}=${value}`,
+    );
+    console.log(`  ${env.join(' ')}`);
+  }
   try {
     const report = await migrateDatabase(databaseUrl);
     const target = redact(databaseUrl);
@@ -47,7 +96,21 @@ export async function infraUp(databaseUrl: string): Promise<{ startedBroker: boo
       { cause: error },
     );
   }
-  return { startedBroker: !result.reused };
+  return { startedBroker: !result.reused, security };
+}
+
+/** The credentials `status` may try: the scram ones when they exist, without generating any. */
+function statusSecurity(): BrokerSecurity {
+  const root = repoRoot();
+  const registry = loadPartyRegistry(join(root, 'config'));
+  const adminFile = join(
+    root,
+    DEV_KAFKA_DIR,
+    `${principalName(registry.hub.kafkaPrincipal)}.password`,
+  );
+  return existsSync(adminFile)
+    ? localBrokerSecurity('scram', root, registry).security
+    : { mode: 'plaintext' };
 }
 
 async function main(command: string | undefined): Promise<number> {
@@ -64,11 +127,18 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     }
     case 'status': {
-      const status = await brokerStatus(defaultBrokerOptions());
-      console.log(
-        `kafka: ${status.answers ? 'answering' : 'not answering'}${status.running ? ` (started here, pid ${status.pid ?? '?'})` : ''}`,
-      );
-      return status.answers ? 0 : 1;
+      const status = await brokerStatus(defaultBrokerOptions(statusSecurity()));
+      const listening =
+        status.listening === undefined
+          ? 'not answering'
+          : status.listening === 'scram-other-credentials'
+            ? 'answering in scram mode, but refusing the credentials in .dev/kafka'
+            : `answering in ${status.listening} mode`;
+      const ours = status.running
+        ? ` (started here in ${status.recordedMode ?? '?'} mode, pid ${status.pid ?? '?'})`
+        : '';
+      console.log(`kafka: ${listening}${ours}`);
+      return status.listening === undefined ? 1 : 0;
     }
     default:
       console.error(USAGE);

@@ -4,17 +4,40 @@ import { join } from 'node:path';
 import { loadEnv } from '../src/env';
 import { loadPartyRegistry } from '../src/parties/party-registry';
 import { infraUp } from './infra';
+import { hubKafkaEnv, principalName, type BrokerSecurity } from './lib/kafka-security';
 import { repoRoot } from './lib/repo-root';
 import { runOrThrow, step } from './lib/step';
 
 /**
+ * The simulator's flags to log in as its country's principal with the development password, in
+ * scram mode; none in plaintext.
+ */
+function simulatorLogin(security: BrokerSecurity, principal: string | undefined): string[] {
+  if (security.mode !== 'scram' || principal === undefined) return [];
+  const name = principalName(principal);
+  const user = security.users.find((u) => u.name === name);
+  if (user === undefined) throw new Error(`no development credentials for ${principal}`);
+  return [
+    '--sasl-mechanism',
+    'scram-sha-512',
+    '--sasl-username',
+    name,
+    '--sasl-password-file',
+    user.passwordFile,
+  ];
+}
+
+/**
  * `npm run start:local`: brings up the local infrastructure, builds the hub and runs it in the
  * foreground. Ctrl-C stops the hub; the broker keeps running for the next start
- * (`npm run infra:down` stops it).
+ * (`npm run infra:down` stops it). With `KAFKA_SECURITY=scram` the broker runs with SASL/SCRAM
+ * and ACLs, the hub and each simulator logging in as their own principal.
  */
 async function main(): Promise<void> {
   const env = loadEnv();
-  await step('infrastructure (keys, Kafka, database)', () => infraUp(env.MIGRATION_DATABASE_URL));
+  const { security } = await step('infrastructure (keys, Kafka, database)', () =>
+    infraUp(env.MIGRATION_DATABASE_URL),
+  );
   await step('build', () => runOrThrow('npx', ['nest', 'build']));
   const url = `http://${env.HOST}:${env.PORT}`;
   console.log(`
@@ -28,16 +51,24 @@ async function main(): Promise<void> {
 `);
   const hub = spawn(process.execPath, [join(repoRoot(), 'dist', 'src', 'main.js')], {
     stdio: 'inherit',
-    env: process.env,
+    env: { ...process.env, ...hubKafkaEnv(security) },
   });
   // One partner simulator per partner country plays that country's national system; they wait
   // for the hub to create the topics.
-  const partners = loadPartyRegistry(join(repoRoot(), env.CONFIG_DIR))
+  const registry = loadPartyRegistry(join(repoRoot(), env.CONFIG_DIR));
+  const partners = registry
     .partnerCountries()
     .map((country) =>
       spawn(
         process.execPath,
-        ['--import', 'tsx', 'libs/partner-simulator/src/main.ts', '--country', country],
+        [
+          '--import',
+          'tsx',
+          'libs/partner-simulator/src/main.ts',
+          '--country',
+          country,
+          ...simulatorLogin(security, registry.partnerSystem(country)?.kafkaPrincipal),
+        ],
         { stdio: 'inherit', env: process.env, cwd: repoRoot() },
       ),
     );

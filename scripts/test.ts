@@ -7,7 +7,9 @@ import { migrateDatabase } from '../src/database/migrate';
 import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
 import { resultsShapeProblems } from './bench/results-shape';
 import { ensureDevKeys } from './lib/dev-keys-setup';
+import { localSecurity } from './infra';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
+import { hubKafkaEnv } from './lib/kafka-security';
 import { run, runOrThrow, step } from './lib/step';
 
 /** Database the test run owns (as its schema owner): recreated at the start of every run. */
@@ -24,8 +26,11 @@ function asAppRole(ownerUrl: string): string {
 
 /**
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
- * end-to-end tests against a real PostgreSQL and a real Kafka broker. Starts the broker when none
- * is running and stops it afterwards, so no JVM is left behind; reuses one that was running.
+ * end-to-end tests against a real PostgreSQL and a real Kafka broker in scram mode (SASL/SCRAM
+ * and ACLs, as partners meet it): the hub logs in with its credentials, test partners as their
+ * country's principal. Starts the broker when none is running and stops it afterwards, so no JVM
+ * is left behind; reuses one of the same mode that was running, and refuses (saying what to do)
+ * one of the other mode, rather than test against it.
  */
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,12 +47,13 @@ async function main(): Promise<number> {
   }
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
   await step('development keys', ensureDevKeys);
-  const broker = defaultBrokerOptions();
-  const started = await step('kafka broker', async () => {
+  const security = localSecurity('scram');
+  const broker = defaultBrokerOptions(security, 'refuse');
+  const started = await step('kafka broker (scram mode)', async () => {
     const result = await startBroker(broker);
     console.log(
       result.reused
-        ? '  reusing the broker already listening'
+        ? '  reusing the scram broker already listening'
         : `  started (ready in ${(result.readyMs / 1000).toFixed(1)} s)`,
     );
     return !result.reused;
@@ -68,6 +74,9 @@ async function main(): Promise<number> {
       // Tests that play the superuser (tampering) or create throw-away databases use this.
       DATABASE_ADMIN_URL: TEST_DATABASE_URL,
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
+      // The hub's login; whatever KAFKA_SASL_* the shell had would be for another broker.
+      KAFKA_SASL_PASSWORD: '',
+      ...hubKafkaEnv(security),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
     const jest = await step('jest (unit, integration, e2e)', () =>

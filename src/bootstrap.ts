@@ -3,6 +3,7 @@ import { createRootLogger } from './common/logging/root-logger';
 import { AppConfig } from './config/app-config';
 import { loadDeadlinePolicy } from './deadlines/deadline-policy';
 import { loadEnv } from './env';
+import { kafkaSaslOptions } from './kafka/kafka-sasl';
 import { loadPartyRegistry } from './parties/party-registry';
 
 /** Everything the application needs before Nest starts, validated; throws a one-line reason. */
@@ -14,5 +15,9 @@ export function loadAppConfig(source: NodeJS.ProcessEnv = process.env): {
   const registry = loadPartyRegistry(env.CONFIG_DIR);
   // Validated here too so that a wrong deadlines.json stops start-up with one plain line.
   loadDeadlinePolicy(env.CONFIG_DIR);
-  return { config: new AppConfig(env, registry), logger: createRootLogger(env.LOG_LEVEL) };
+  const kafkaSasl = kafkaSaslOptions(env);
+  return {
+    config: new AppConfig(env, registry, kafkaSasl),
+    logger: createRootLogger(env.LOG_LEVEL),
+  };
 }

@@ -107,4 +107,73 @@ describe(loadEnv.name, () => {
       );
     });
   });
+
+  describe('Kafka SASL', () => {
+    it('connects in plaintext by default', () => {
+      expect(loadEnv({}).KAFKA_SASL_MECHANISM).toBe('none');
+    });
+
+    it('takes a mechanism with a user and a password file', () => {
+      const env = loadEnv({
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'referral-hub',
+        KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka',
+      });
+
+      expect(env).toMatchObject({
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'referral-hub',
+        KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka',
+        KAFKA_SASL_PASSWORD: '',
+      });
+    });
+
+    it.each([
+      [{ KAFKA_SASL_MECHANISM: 'gssapi' }, 'KAFKA_SASL_MECHANISM="gssapi"'],
+      [
+        { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_PASSWORD: 'pw' },
+        'KAFKA_SASL_USERNAME="": is required with KAFKA_SASL_MECHANISM=scram-sha-512',
+      ],
+      [
+        { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'hub' },
+        'KAFKA_SASL_PASSWORD="": or KAFKA_SASL_PASSWORD_FILE is required',
+      ],
+      [
+        { KAFKA_SASL_USERNAME: 'referral-hub' },
+        'KAFKA_SASL_USERNAME="referral-hub": is set but KAFKA_SASL_MECHANISM is none',
+      ],
+    ])('refuses %j', (vars, message) => {
+      expect(() => loadEnv(vars)).toThrow(message);
+    });
+
+    it('names only the mechanism when it does not know it', () => {
+      expect(() => loadEnv({ KAFKA_SASL_MECHANISM: 'kerberos' })).toThrow(
+        /^invalid environment variable KAFKA_SASL_MECHANISM="kerberos": [^\n]+$/,
+      );
+    });
+
+    it('refuses a password given twice, without repeating it', () => {
+      let message = '';
+      try {
+        loadEnv({
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_USERNAME: 'referral-hub',
+          KAFKA_SASL_PASSWORD: 'hunter2-secret',
+          KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka',
+        });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+
+      expect(message).toBe(
+        'invalid environment variable KAFKA_SASL_PASSWORD="***": and KAFKA_SASL_PASSWORD_FILE are both set; give one',
+      );
+    });
+
+    it('never repeats a password it refuses', () => {
+      expect(() => loadEnv({ KAFKA_SASL_PASSWORD: 'hunter2-secret' })).toThrow(
+        'invalid environment variable KAFKA_SASL_PASSWORD="***": is set but KAFKA_SASL_MECHANISM is none',
+      );
+    });
+  });
 });

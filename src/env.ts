@@ -11,8 +11,8 @@ import {
   Min,
   Validate,
   ValidateIf,
-  validateSync,
   ValidatorConstraint,
+  validateSync,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
@@ -74,10 +74,59 @@ class OtherThanDevIssuer implements ValidatorConstraintInterface {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** SASL mechanisms the hub can log in to Kafka with; `none` is a plaintext connection. */
+export const KAFKA_SASL_MECHANISMS = ['none', 'scram-sha-512', 'scram-sha-256', 'plain'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAFKA_SASL_PASSWORD']);
+
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
+
+/**
+ * The SASL credentials go together: with a mechanism, a user name and exactly one of the password
+ * and the password file; without one, none of them (a set password would be silently unused).
+ */
+@ValidatorConstraint({ name: 'kafkaSasl' })
+class KafkaSaslConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return this.problem(value, args) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return this.problem(args.value, args) ?? '';
+  }
+
+  private problem(value: unknown, args: ValidationArguments): string | undefined {
+    const env = args.object as Env;
+    const set = typeof value === 'string' && value !== '';
+    // A mechanism we do not know is its own error; the rest cannot be judged against it.
+    if (!(KAFKA_SASL_MECHANISMS as readonly string[]).includes(env.KAFKA_SASL_MECHANISM)) {
+      return undefined;
+    }
+    if (env.KAFKA_SASL_MECHANISM === 'none') {
+      return set ? 'is set but KAFKA_SASL_MECHANISM is none' : undefined;
+    }
+    switch (args.property) {
+      case 'KAFKA_SASL_USERNAME':
+        return set
+          ? undefined
+          : `is required with KAFKA_SASL_MECHANISM=${env.KAFKA_SASL_MECHANISM}`;
+      case 'KAFKA_SASL_PASSWORD':
+        if (set && env.KAFKA_SASL_PASSWORD_FILE !== '') {
+          return 'and KAFKA_SASL_PASSWORD_FILE are both set; give one';
+        }
+        return set || env.KAFKA_SASL_PASSWORD_FILE !== ''
+          ? undefined
+          : `or KAFKA_SASL_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM=${env.KAFKA_SASL_MECHANISM}`;
+      default:
+        return undefined;
+    }
+  }
+}
 
 /**
  * The hub's settings, read once from the process environment at start-up.
@@ -121,6 +170,26 @@ export class Env {
     message: 'must be a comma-separated list of host:port',
   })
   KAFKA_BROKERS = '127.0.0.1:9092';
+
+  /**
+   * How the hub logs in to Kafka: `none` (plaintext, the local default) or a SASL mechanism, with
+   * `KAFKA_SASL_USERNAME` and the password in `KAFKA_SASL_PASSWORD` or, better, a file named by
+   * `KAFKA_SASL_PASSWORD_FILE`.
+   */
+  @IsIn(KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'none';
+
+  /** The hub's Kafka user (its principal is `User:<name>`, see config/parties.json). */
+  @Validate(KafkaSaslConstraint)
+  KAFKA_SASL_USERNAME = '';
+
+  /** The hub's Kafka password; never logged. Prefer `KAFKA_SASL_PASSWORD_FILE`. */
+  @Validate(KafkaSaslConstraint)
+  KAFKA_SASL_PASSWORD = '';
+
+  /** A file holding the hub's Kafka password (trailing white space ignored). */
+  @Validate(KafkaSaslConstraint)
+  KAFKA_SASL_PASSWORD_FILE = '';
 
   /** Kafka client id of the hub. */
   @IsString()
@@ -340,9 +409,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const errors = validateSync(env, { forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const given = plain[error.property];
+      const given = plain[error.property] ?? '';
+      const shown = SECRET_VARIABLES.has(error.property) && given !== '' ? '***' : given;
       const reasons = Object.values(error.constraints ?? {}).join('; ');
-      return `invalid environment variable ${error.property}=${JSON.stringify(given ?? '')}: ${reasons}`;
+      return `invalid environment variable ${error.property}=${JSON.stringify(shown)}: ${reasons}`;
     });
     throw new EnvError(lines.join('\n'));
   }

@@ -360,6 +360,12 @@ async function measure(
     DATABASE_POOL_SIZE: String(POOL_SIZE),
     OUTBOX_BATCH_SIZE: String(RELAY_BATCH),
     KAFKA_BROKERS: s.brokers.join(','),
+    // The bench's own broker runs plaintext: a KAFKA_SASL_* login inherited from the caller
+    // (npm test hands the hub's scram login to what it runs) would be refused there.
+    KAFKA_SASL_MECHANISM: 'none',
+    KAFKA_SASL_USERNAME: '',
+    KAFKA_SASL_PASSWORD: '',
+    KAFKA_SASL_PASSWORD_FILE: '',
     KAFKA_CONSUMER_GROUP: hubGroup,
     LOG_LEVEL: 'warn',
   };

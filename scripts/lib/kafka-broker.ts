@@ -1,8 +1,9 @@
 // A throwaway single-node Kafka (KRaft, broker+controller in one JVM) for local development and
 // tests, assembled from Maven Central jars so that neither Docker nor a Kafka tarball is needed.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -17,7 +18,14 @@ import {
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import {
+  SCRAM_MECHANISM,
+  saslOf,
+  syncAcls,
+  type BrokerSecurity,
+  type KafkaSecurityMode,
+} from './kafka-security';
 
 // Single source of truth for the broker version; the pom only carries a fallback.
 export const KAFKA_VERSION = process.env.KAFKA_VERSION ?? '3.9.2';
@@ -27,6 +35,13 @@ export interface BrokerOptions {
   port: number;
   controllerPort: number;
   cacheDir: string;
+  /** The mode wanted, with its users and ACLs. */
+  security: BrokerSecurity;
+  /**
+   * What to do when the broker this checkout started runs in another mode (or with other SCRAM
+   * users): `restart` it in the wanted mode, or `refuse` with an error that says what to do.
+   */
+  onOtherMode: 'restart' | 'refuse';
   /**
    * A second broker's own state (data, logs, pid) under `cacheDir/<instance>`, sharing the
    * downloaded jars; the benchmark uses one so its records never reach the tests' broker.
@@ -39,12 +54,25 @@ export interface StartResult {
   reused: boolean;
   pid?: number;
   readyMs: number;
+  /** ACLs created and deleted to match the wanted ones (`scram` mode). */
+  acls?: { created: number; deleted: number };
 }
+
+/** What is listening on the broker's port, as far as a client can tell. */
+export type ListenerMode = KafkaSecurityMode | 'scram-other-credentials';
 
 export interface BrokerStatus {
   pid?: number;
   running: boolean;
-  answers: boolean;
+  /** The mode of the broker this checkout started, as recorded when it started. */
+  recordedMode?: KafkaSecurityMode;
+  /** What answers on the port, whoever started it (undefined: nothing answers). */
+  listening?: ListenerMode;
+}
+
+/** A broker of another mode than the one asked for is in the way; the message says what to do. */
+export class BrokerModeError extends Error {
+  override readonly name = 'BrokerModeError';
 }
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -69,7 +97,10 @@ const JVM_FLAGS = [
  * The local broker listens where `KAFKA_BROKERS` (first entry) says, 127.0.0.1:9092 by default, and
  * its controller on the next port; so a second checkout can run its own broker beside the first.
  */
-export function defaultBrokerOptions(): BrokerOptions {
+export function defaultBrokerOptions(
+  security: BrokerSecurity = { mode: 'plaintext' },
+  onOtherMode: BrokerOptions['onOtherMode'] = 'restart',
+): BrokerOptions {
   const first = (process.env.KAFKA_BROKERS ?? '').split(',')[0]?.trim() ?? '';
   const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(first);
   const host = match?.[1] ?? '127.0.0.1';
@@ -79,6 +110,8 @@ export function defaultBrokerOptions(): BrokerOptions {
     port,
     controllerPort: port + 1,
     cacheDir: path.join(REPO_ROOT, '.cache', 'kafka'),
+    security,
+    onOtherMode,
   };
 }
 
@@ -101,13 +134,20 @@ function paths(opts: BrokerOptions) {
   }
   const stateDir = opts.instance ? path.join(opts.cacheDir, opts.instance) : opts.cacheDir;
   const logsDir = path.join(stateDir, 'logs');
+  // One data directory per mode: storage formatted without SCRAM users cannot serve the scram
+  // mode, and switching back and forth must not wipe the other mode's topics and offsets.
+  const dataDir = path.join(stateDir, opts.security.mode === 'scram' ? 'data-scram' : 'data');
   return {
     stateDir,
     libs: path.join(versionDir(opts), 'libs'),
     props: path.join(stateDir, 'server.properties'),
     log4j: path.join(stateDir, 'log4j.properties'),
-    dataDir: path.join(stateDir, 'data'),
+    dataDir,
+    /** Fingerprint of the SCRAM users `dataDir` was formatted with. */
+    usersFile: `${dataDir}.users`,
     pidFile: path.join(stateDir, 'broker.pid'),
+    /** The mode (and SCRAM users' fingerprint) of the broker `pidFile` names. */
+    modeFile: path.join(stateDir, 'broker.mode'),
     logsDir,
     serverLog: path.join(logsDir, 'server.log'),
     brokerOut: path.join(logsDir, 'broker.out'),
@@ -189,11 +229,15 @@ export async function ensureKafkaJars(opts: BrokerOptions): Promise<string> {
   return libs;
 }
 
-export async function brokerAnswers(
+/** How one probe went: the broker served metadata, refused our credentials, or said nothing. */
+type ProbeResult = 'answers' | 'bad-credentials' | 'silent';
+
+async function probe(
   host: string,
   port: number,
   timeoutMs: number,
-): Promise<boolean> {
+  sasl: SASLOptions | undefined,
+): Promise<ProbeResult> {
   const admin = new Kafka({
     clientId: 'kafka-broker-probe',
     brokers: [`${host}:${port}`],
@@ -201,16 +245,57 @@ export async function brokerAnswers(
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
+    ...(sasl !== undefined && { sasl }),
   }).admin();
   try {
     // An open TCP port proves nothing; only a metadata round trip shows Kafka is serving.
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0;
-  } catch {
-    return false;
+    return cluster.brokers.length > 0 ? 'answers' : 'silent';
+  } catch (error) {
+    return (error as Error).name === 'KafkaJSSASLAuthenticationError'
+      ? 'bad-credentials'
+      : 'silent';
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The SASL settings a client of the broker needs in `security`'s mode (none in plaintext). */
+function clientSasl(security: BrokerSecurity): SASLOptions | undefined {
+  return security.mode === 'scram' ? saslOf(security.admin) : undefined;
+}
+
+/** True when the broker answers a metadata request, logging in as `security` says. */
+export async function brokerAnswers(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  security: BrokerSecurity = { mode: 'plaintext' },
+): Promise<boolean> {
+  return (await probe(host, port, timeoutMs, clientSasl(security))) === 'answers';
+}
+
+/**
+ * What serves on `host:port`: a plaintext listener answers a client without SASL; a SASL
+ * listener closes on it, and answers (our SCRAM users) or refuses (someone else's) a SCRAM login.
+ */
+export async function listenerMode(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  security: BrokerSecurity,
+): Promise<ListenerMode | undefined> {
+  if ((await probe(host, port, timeoutMs, undefined)) === 'answers') return 'plaintext';
+  // Without users of our own, any login will do to tell a SCRAM listener from no broker.
+  const sasl = clientSasl(security) ?? saslOf({ name: 'probe', password: 'probe' });
+  switch (await probe(host, port, timeoutMs, sasl)) {
+    case 'answers':
+      return 'scram';
+    case 'bad-credentials':
+      return security.mode === 'scram' ? 'scram-other-credentials' : 'scram';
+    case 'silent':
+      return undefined;
   }
 }
 
@@ -289,18 +374,63 @@ function fileSize(file: string): number {
   }
 }
 
-function serverProperties(opts: BrokerOptions, dataDir: string): string {
+/** The listener lines of `security`'s mode. */
+function listenerProperties(
+  opts: Pick<BrokerOptions, 'host' | 'port' | 'controllerPort'>,
+  security: BrokerSecurity,
+): string[] {
   const { host, port, controllerPort } = opts;
+  switch (security.mode) {
+    case 'plaintext':
+      return [
+        `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+        `advertised.listeners=PLAINTEXT://${host}:${port}`,
+        'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name=PLAINTEXT',
+      ];
+    case 'scram': {
+      const { name, password } = security.admin;
+      return [
+        `listeners=SASL_PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+        `advertised.listeners=SASL_PLAINTEXT://${host}:${port}`,
+        // The controller listener authenticates too: KRaft controllers also answer admin
+        // requests (KIP-919), so an open PLAINTEXT controller port with ANONYMOUS as super user
+        // would let anyone on the machine around the ACLs. SCRAM users live in the metadata the
+        // controller serves, so it cannot use SCRAM itself: PLAIN, with the admin as only user.
+        'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+        'inter.broker.listener.name=SASL_PLAINTEXT',
+        `sasl.enabled.mechanisms=${SCRAM_MECHANISM}`,
+        `sasl.mechanism.inter.broker.protocol=${SCRAM_MECHANISM}`,
+        `listener.name.sasl_plaintext.${SCRAM_MECHANISM.toLowerCase()}.sasl.jaas.config=` +
+          `org.apache.kafka.common.security.scram.ScramLoginModule required ` +
+          `username="${name}" password="${password}";`,
+        'sasl.mechanism.controller.protocol=PLAIN',
+        'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+        'listener.name.controller.plain.sasl.jaas.config=' +
+          'org.apache.kafka.common.security.plain.PlainLoginModule required ' +
+          `username="${name}" password="${password}" user_${name}="${password}";`,
+        'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+        // Deny by default: a principal may do only what an ACL allows it.
+        'allow.everyone.if.no.acl.found=false',
+        `super.users=User:${name}`,
+      ];
+    }
+  }
+}
+
+/** The broker's configuration in `opts.security`'s mode, storing its logs in `dataDir`. */
+export function serverProperties(
+  opts: Pick<BrokerOptions, 'host' | 'port' | 'controllerPort' | 'security'>,
+  dataDir: string,
+): string {
+  const { host, controllerPort } = opts;
   return [
     '# Generated by scripts/lib/kafka-broker.ts on every start; edits are overwritten.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${host}:${controllerPort}`,
     'controller.listener.names=CONTROLLER',
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
+    ...listenerProperties(opts, opts.security),
     `log.dirs=${dataDir}`,
     // Single node: anything above 1 would leave internal topics unable to accept writes.
     'offsets.topic.replication.factor=1',
@@ -357,35 +487,201 @@ async function waitUntilReady(
 ): Promise<boolean> {
   while (performance.now() < deadline) {
     if (exited() || !isAlive(pid)) return false;
-    if (await brokerAnswers(opts.host, opts.port, 1_000)) return true;
+    if (await brokerAnswers(opts.host, opts.port, 1_000, opts.security)) return true;
     await sleep(POLL_MS);
   }
   return false;
 }
 
+/** The mode a broker of ours was started in, with the fingerprint of its SCRAM users. */
+interface ModeRecord {
+  mode: KafkaSecurityMode;
+  users?: string;
+}
+
+/**
+ * A digest of the SCRAM users (names and passwords): storage formatted with other users, or a
+ * broker started with them, cannot serve the current credentials and must be redone.
+ */
+function usersFingerprint(security: BrokerSecurity): string | undefined {
+  if (security.mode !== 'scram') return undefined;
+  const hash = createHash('sha256');
+  for (const user of [...security.users].sort((a, b) => a.name.localeCompare(b.name))) {
+    hash.update(`${user.name}\0${user.password}\n`);
+  }
+  return hash.digest('hex');
+}
+
+function wantedRecord(security: BrokerSecurity): ModeRecord {
+  const users = usersFingerprint(security);
+  return users === undefined ? { mode: security.mode } : { mode: security.mode, users };
+}
+
+function readModeRecord(modeFile: string): ModeRecord {
+  try {
+    const record = JSON.parse(readFileSync(modeFile, 'utf8')) as Partial<ModeRecord>;
+    if (record.mode === 'plaintext' || record.mode === 'scram') {
+      return record.users === undefined
+        ? { mode: record.mode }
+        : { mode: record.mode, users: record.users };
+    }
+  } catch {
+    // Missing: a broker started before modes existed, which was always plaintext.
+  }
+  return { mode: 'plaintext' };
+}
+
+function sameRecord(a: ModeRecord, b: ModeRecord): boolean {
+  return a.mode === b.mode && a.users === b.users;
+}
+
+function describeRecord(record: ModeRecord, wanted: ModeRecord): string {
+  return record.mode === wanted.mode
+    ? `${record.mode} mode with other SCRAM users (the passwords in .dev/kafka changed)`
+    : `${record.mode} mode`;
+}
+
+function describeListener(mode: ListenerMode): string {
+  return mode === 'scram-other-credentials'
+    ? 'scram mode, refusing the credentials in .dev/kafka'
+    : `${mode} mode`;
+}
+
+/** Brings the broker's ACLs to the wanted ones (scram mode); nothing to do in plaintext. */
+async function applySecurity(opts: BrokerOptions): Promise<StartResult['acls']> {
+  const { security } = opts;
+  if (security.mode !== 'scram') return undefined;
+  const admin = new Kafka({
+    clientId: 'kafka-broker-setup',
+    brokers: [`${opts.host}:${opts.port}`],
+    logLevel: logLevel.NOTHING,
+    sasl: saslOf(security.admin),
+  }).admin();
+  await admin.connect();
+  try {
+    return await syncAcls(admin, security.acls);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Formats `dataDir` for the wanted mode when it is not formatted yet, or (scram) was formatted
+ * with other SCRAM users: those live in the metadata log, so only a fresh format changes them.
+ */
+async function ensureFormatted(
+  opts: BrokerOptions,
+  p: ReturnType<typeof paths>,
+  libs: string,
+  logFlags: readonly string[],
+): Promise<void> {
+  const fingerprint = usersFingerprint(opts.security);
+  const formatted = existsSync(path.join(p.dataDir, 'meta.properties'));
+  if (formatted && fingerprint !== undefined) {
+    const formattedWith = existsSync(p.usersFile) ? readFileSync(p.usersFile, 'utf8').trim() : '';
+    if (formattedWith === fingerprint) return;
+    say(
+      opts,
+      `kafka: ${p.dataDir} was formatted with other SCRAM users; formatting it afresh ` +
+        '(its topics and offsets are lost)',
+    );
+    rmSync(p.dataDir, { recursive: true, force: true });
+    mkdirSync(p.dataDir, { recursive: true });
+  } else if (formatted) {
+    return;
+  }
+  // Passwords on a command line are briefly visible to local users; they are development
+  // credentials of a broker bound to 127.0.0.1, and StorageTool has no other way to take them.
+  const scramUsers =
+    opts.security.mode === 'scram'
+      ? opts.security.users.flatMap((user) => [
+          '--add-scram',
+          `${SCRAM_MECHANISM}=[name=${user.name},password=${user.password}]`,
+        ])
+      : [];
+  const { code, output } = await run(javaBin(), [
+    ...logFlags,
+    '-cp',
+    classpath(libs),
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    newClusterId(),
+    '-c',
+    p.props,
+    '--ignore-formatted',
+    ...scramUsers,
+  ]);
+  if (code !== 0) {
+    throw new Error(`kafka: formatting ${p.dataDir} failed (exit ${code}):\n${output}`);
+  }
+  if (fingerprint !== undefined) writeFileSync(p.usersFile, `${fingerprint}\n`);
+}
+
+/**
+ * Makes sure a broker in `opts.security`'s mode answers on `opts.host:opts.port`, with exactly the
+ * wanted ACLs (scram mode), starting one when needed.
+ *
+ * - Our broker (from the pid file) in the wanted mode: reused (waited for while it boots).
+ * - Our broker in another mode: restarted in the wanted mode (`onOtherMode: 'restart'`), or a
+ *   {@link BrokerModeError} saying what to do (`'refuse'`).
+ * - A broker someone else started: reused when it serves the wanted mode (with our credentials,
+ *   in scram mode), else a {@link BrokerModeError}: it is never silently used in the wrong mode.
+ */
 export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const p = paths(opts);
+  const wanted = wantedRecord(opts.security);
+  const where = `${opts.host}:${opts.port}`;
   const existingPid = readPid(p.pidFile);
   const ours = existingPid !== undefined && isOurBroker(existingPid);
 
-  if (await brokerAnswers(opts.host, opts.port, 2_000)) {
-    return ours ? { reused: true, pid: existingPid, readyMs: 0 } : { reused: true, readyMs: 0 };
-  }
-
   if (ours) {
-    // Our broker from an earlier `up` is still booting; a second JVM would only fail on the
-    // log.dirs lock, so wait for the first one instead.
-    const t0 = performance.now();
-    if (await waitUntilReady(opts, existingPid, () => false, t0 + READY_TIMEOUT_MS)) {
-      return { reused: true, pid: existingPid, readyMs: Math.round(performance.now() - t0) };
+    const running = readModeRecord(p.modeFile);
+    if (sameRecord(running, wanted)) {
+      // Our broker from an earlier `up` may still be booting; a second JVM would only fail on
+      // the log.dirs lock, so wait for the first one instead.
+      const t0 = performance.now();
+      if (await waitUntilReady(opts, existingPid, () => false, t0 + READY_TIMEOUT_MS)) {
+        const acls = await applySecurity(opts);
+        const readyMs = Math.round(performance.now() - t0);
+        return { reused: true, pid: existingPid, readyMs, ...(acls && { acls }) };
+      }
+      throw new Error(
+        `kafka: broker pid ${existingPid} is running but not answering on ${where}; ` +
+          `run 'npm run infra:down' and retry. See ${p.serverLog}`,
+      );
     }
-    throw new Error(
-      `kafka: broker pid ${existingPid} is running but not answering on ` +
-        `${opts.host}:${opts.port}; run 'down' and retry. See ${p.serverLog}`,
+    const what = describeRecord(running, wanted);
+    if (opts.onOtherMode === 'refuse') {
+      throw new BrokerModeError(
+        `kafka: the broker this checkout started on ${where} (pid ${existingPid}) runs in ` +
+          `${what}, and this needs ${opts.security.mode} mode. Either stop it ` +
+          `('npm run infra:down'; this command then starts and stops a broker of its own) or ` +
+          `restart it in ${opts.security.mode} mode ` +
+          `('KAFKA_SECURITY=${opts.security.mode} npm run infra:up').`,
+      );
+    }
+    say(
+      opts,
+      `kafka: the broker on ${where} runs in ${what}; restarting it in ${wanted.mode} mode`,
     );
+    await stopBroker(opts);
+  } else {
+    const found = await listenerMode(opts.host, opts.port, 2_000, opts.security);
+    if (found === wanted.mode) {
+      const acls = await applySecurity(opts);
+      return { reused: true, readyMs: 0, ...(acls && { acls }) };
+    }
+    if (found !== undefined) {
+      throw new BrokerModeError(
+        `kafka: a broker this checkout did not start is listening on ${where} in ` +
+          `${describeListener(found)}, and this needs ${opts.security.mode} mode. Stop it, ` +
+          'or point KAFKA_BROKERS at a free port for a broker of our own.',
+      );
+    }
+    // Stale: the pid it names has exited or now belongs to something other than Kafka.
+    if (existingPid !== undefined) rmSync(p.pidFile, { force: true });
   }
-  // Stale: the pid it names has exited or now belongs to something other than Kafka.
-  if (existingPid !== undefined) rmSync(p.pidFile, { force: true });
 
   for (const port of [opts.port, opts.controllerPort]) {
     if (await portAcceptsTcp(opts.host, port, 1_000)) {
@@ -399,28 +695,13 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const libs = await ensureKafkaJars(opts);
   mkdirSync(p.logsDir, { recursive: true });
   mkdirSync(p.dataDir, { recursive: true });
-  writeFileSync(p.props, serverProperties(opts, p.dataDir));
+  // In scram mode the file holds the admin's password: readable by its owner only.
+  writeFileSync(p.props, serverProperties(opts, p.dataDir), { mode: 0o600 });
+  chmodSync(p.props, 0o600);
   writeFileSync(p.log4j, LOG4J_PROPERTIES);
 
   const logFlags = [`-Dlog4j.configuration=file:${p.log4j}`, `-Dkafka.logs.dir=${p.logsDir}`];
-
-  if (!existsSync(path.join(p.dataDir, 'meta.properties'))) {
-    const { code, output } = await run(javaBin(), [
-      ...logFlags,
-      '-cp',
-      classpath(libs),
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      newClusterId(),
-      '-c',
-      p.props,
-      '--ignore-formatted',
-    ]);
-    if (code !== 0) {
-      throw new Error(`kafka: formatting ${p.dataDir} failed (exit ${code}):\n${output}`);
-    }
-  }
+  await ensureFormatted(opts, p, libs, logFlags);
 
   // Only this run's output matters when explaining a failure; server.log is appended to.
   const serverLogOffset = fileSize(p.serverLog);
@@ -446,6 +727,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
     throw await spawnError;
   }
   writeFileSync(p.pidFile, `${pid}\n`);
+  writeFileSync(p.modeFile, `${JSON.stringify(wanted)}\n`);
 
   const ready = await waitUntilReady(
     opts,
@@ -454,7 +736,13 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
     t0 + READY_TIMEOUT_MS,
   );
   if (ready) {
-    return { reused: false, pid, readyMs: Math.round(performance.now() - t0) };
+    const acls = await applySecurity(opts);
+    return {
+      reused: false,
+      pid,
+      readyMs: Math.round(performance.now() - t0),
+      ...(acls && { acls }),
+    };
   }
 
   const why =
@@ -468,7 +756,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
     `--- ${p.brokerOut} ---`,
     tailFile(p.brokerOut, 0, LOG_TAIL_LINES),
   ].join('\n');
-  throw new Error(`kafka: broker on ${opts.host}:${opts.port} did not start: ${why}\n${logs}`);
+  throw new Error(`kafka: broker on ${where} did not start: ${why}\n${logs}`);
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -480,12 +768,13 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 export async function stopBroker(opts: BrokerOptions): Promise<{ stopped: boolean }> {
-  const { pidFile } = paths(opts);
+  const { pidFile, modeFile } = paths(opts);
   const pid = readPid(pidFile);
   // No pid file means we did not start whatever may be listening; leave it alone.
   if (pid === undefined) return { stopped: false };
   if (!isOurBroker(pid)) {
     rmSync(pidFile, { force: true });
+    rmSync(modeFile, { force: true });
     return { stopped: false };
   }
 
@@ -499,12 +788,22 @@ export async function stopBroker(opts: BrokerOptions): Promise<{ stopped: boolea
     while (isAlive(pid) && performance.now() < killDeadline) await sleep(100);
   }
   rmSync(pidFile, { force: true });
+  rmSync(modeFile, { force: true });
   return { stopped: true };
 }
 
+/**
+ * The broker this checkout started (if any, with its recorded mode) and what answers on the
+ * port. `opts.security` supplies the credentials to try (scram mode).
+ */
 export async function brokerStatus(opts: BrokerOptions): Promise<BrokerStatus> {
-  const pid = readPid(paths(opts).pidFile);
+  const p = paths(opts);
+  const pid = readPid(p.pidFile);
   const running = pid !== undefined && isOurBroker(pid);
-  const answers = await brokerAnswers(opts.host, opts.port, 2_000);
-  return running ? { pid, running, answers } : { running, answers };
+  const listening = await listenerMode(opts.host, opts.port, 2_000, opts.security);
+  return {
+    running,
+    ...(running && { pid, recordedMode: readModeRecord(p.modeFile).mode }),
+    ...(listening !== undefined && { listening }),
+  };
 }

@@ -1,3 +1,4 @@
+import type { SASLOptions } from 'kafkajs';
 import type { Env } from '../env';
 import type { PartyRegistry } from '../parties/party-registry';
 
@@ -9,6 +10,8 @@ export class AppConfig {
   constructor(
     readonly env: Env,
     readonly registry: PartyRegistry,
+    /** How the hub logs in to Kafka (from `KAFKA_SASL_*`); undefined for plaintext. */
+    readonly kafkaSasl?: SASLOptions,
   ) {}
 
   get kafkaBrokers(): string[] {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig, type SASLOptions } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
 import { kafkaLogCreator } from './kafka-log';
 
@@ -7,7 +7,13 @@ export interface KafkaGatewayOptions {
   brokers: string[];
   clientId: string;
   logger: PinoLogger;
+  /** SASL login (`KAFKA_SASL_*`); plaintext without. */
+  sasl?: SASLOptions;
 }
+
+/** What a probe of the cluster found; `reason` tells a refused login from a silent cluster. */
+export type KafkaProbeResult =
+  { up: true } | { up: false; reason: 'unreachable' | 'authentication-failed' };
 
 /**
  * The project's own small interface to Kafka. kafkajs is unmaintained since 2023, so the rest of
@@ -25,14 +31,16 @@ export class KafkaGateway {
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(options.logger),
       retry: { initialRetryTime: 300, retries: 8 },
+      ...(options.sasl !== undefined && { sasl: options.sasl }),
     });
   }
 
   /**
-   * True when the cluster answers a metadata request within `timeoutMs`. Uses a throw-away,
-   * silent client so a down broker neither floods the log nor leaves retries running.
+   * Whether the cluster answers a metadata request within `timeoutMs`, logging in as the hub
+   * does. Uses a throw-away, silent client so a down broker neither floods the log nor leaves
+   * retries running.
    */
-  async ping(timeoutMs: number): Promise<boolean> {
+  async probe(timeoutMs: number): Promise<KafkaProbeResult> {
     const probe = new Kafka({
       clientId: `${this.options.clientId}-probe`,
       brokers: this.options.brokers,
@@ -40,24 +48,35 @@ export class KafkaGateway {
       requestTimeout: timeoutMs,
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
+      ...(this.options.sasl !== undefined && { sasl: this.options.sasl }),
     });
     const admin = probe.admin();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
+    const unreachable: KafkaProbeResult = { up: false, reason: 'unreachable' };
+    const timeout = new Promise<KafkaProbeResult>((resolve) => {
+      timer = setTimeout(() => resolve(unreachable), timeoutMs);
     });
     try {
       const answered = admin
         .connect()
         .then(() => admin.describeCluster())
-        .then((cluster) => cluster.brokers.length > 0);
+        .then((cluster): KafkaProbeResult =>
+          cluster.brokers.length > 0 ? { up: true } : unreachable,
+        );
       return await Promise.race([answered, timeout]);
-    } catch {
-      return false;
+    } catch (error) {
+      return (error as Error).name === 'KafkaJSSASLAuthenticationError'
+        ? { up: false, reason: 'authentication-failed' }
+        : unreachable;
     } finally {
       clearTimeout(timer);
       await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /** True when the cluster answers a metadata request within `timeoutMs` (see {@link probe}). */
+  async ping(timeoutMs: number): Promise<boolean> {
+    return (await this.probe(timeoutMs)).up;
   }
 
   /**

@@ -16,6 +16,7 @@ import { TopicProvisioner } from './topic-provisioner';
           brokers: config.kafkaBrokers,
           clientId: config.env.KAFKA_CLIENT_ID,
           logger,
+          ...(config.kafkaSasl !== undefined && { sasl: config.kafkaSasl }),
         }),
     },
     TopicProvisioner,

@@ -18,6 +18,8 @@ import { InboundProcessor, type InboundOutcome } from './inbound-processor';
 /** Attempts at a record that fails for a reason other than an outage, before it is dead-lettered. */
 const POISON_ATTEMPTS = 3;
 const RESTART_DELAY_MS = 2000;
+/** How long a shutdown waits for a start that is still joining the group. */
+const START_WAIT_MS = 10_000;
 
 /** Counters of this instance's consumer, for tests and benchmarks. */
 export interface ConsumerStats {
@@ -45,6 +47,7 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
   private consumer: Consumer | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
   private readonly counters: ConsumerStats = {
     applied: 0,
     duplicates: 0,
@@ -69,6 +72,14 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    // kafkajs's run() goes on joining the group over new connections (each a SASL login on a
+    // secured broker) after a disconnect: let a start in progress end first, for a while.
+    if (this.starting) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
+      await Promise.race([this.starting, waited]);
+      clearTimeout(timer);
+    }
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
@@ -76,7 +87,12 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
     return { ...this.counters };
   }
 
-  private async start(): Promise<void> {
+  private start(): Promise<void> {
+    this.starting = this.connectAndRun();
+    return this.starting;
+  }
+
+  private async connectAndRun(): Promise<void> {
     if (this.stopping) return;
     const consumer = this.kafka.kafka.consumer({
       groupId: this.config.env.KAFKA_CONSUMER_GROUP,

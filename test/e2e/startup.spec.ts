@@ -25,6 +25,7 @@ describe('starting the hub', () => {
     ['KAFKA_BROKERS', 'localhost'],
     ['LOG_LEVEL', 'loud'],
     ['DATABASE_POOL_SIZE', '0'],
+    ['KAFKA_SASL_MECHANISM', 'kerberos'],
   ])('stops with one line naming %s when it is wrong', (name, value) => {
     const { status, stderr } = startWith({ [name]: value });
 
@@ -40,5 +41,20 @@ describe('starting the hub', () => {
 
     expect(status).toBe(1);
     expect(stderr).toContain('/nonexistent-config/parties.json');
+  });
+
+  it('stops with one line naming the Kafka password file when it cannot read it', () => {
+    const { status, stderr } = startWith({
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'referral-hub',
+      KAFKA_SASL_PASSWORD_FILE: '/nonexistent/kafka.password',
+    });
+
+    expect(status).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      'KAFKA_SASL_PASSWORD_FILE="/nonexistent/kafka.password": cannot read it',
+    );
   });
 });

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { KafkaGateway } from '../../src/kafka/kafka-gateway';
+import { HUB_SASL, KAFKA_BROKERS } from '../support/kafka-clients';
 
 describe('the local Kafka broker', () => {
   const gateway = new KafkaGateway({
-    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    brokers: KAFKA_BROKERS,
     clientId: 'integration-test',
     logger: pino({ level: 'silent' }),
+    // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in scram mode).
+    ...(HUB_SASL !== undefined && { sasl: HUB_SASL }),
   });
 
   it('answers a metadata request', async () => {

@@ -9,16 +9,18 @@ import {
   toTopic,
   type CloudEvent,
 } from '@hub/contracts';
-import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import example from '../../libs/contracts/src/referral/examples/victim-repatriation.json';
 import {
   Ed25519EventSigner,
   PartnerSystem,
   victimRepatriationFixture,
 } from '../../libs/partner-simulator/src';
+import { KAFKA_BROKERS, hubKafka, partnerGroupId, partnerSasl } from '../support/kafka-clients';
 
 /*
- * The partner simulator against the real broker, without the hub: this test plays the hub. It
+ * The partner simulator against the real broker, without the hub: this test plays the hub (and
+ * logs in as the hub), the simulator logs in as Cambodia's partner principal. It
  * writes what the hub would write on referral-hub.to.KH and answers what the simulator writes on
  * referral-hub.from.KH with receipts carrying the next change number, as the hub does.
  */
@@ -29,11 +31,7 @@ const LAO = 'LA-BOKEO-POLICE';
 const TO = toTopic(COUNTRY);
 const FROM = fromTopic(COUNTRY);
 
-const kafka = new Kafka({
-  clientId: 'it-partner-simulator',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+const kafka = hubKafka('it-partner-simulator');
 
 /** A record the simulator wrote on `from.KH`. */
 interface Written {
@@ -71,7 +69,7 @@ describe('the partner simulator (KH) against the broker, with the test playing t
   let hubConsumer: Consumer;
   let simulator: PartnerSystem;
   const hubGroup = `it-hub-double-${randomUUID()}`;
-  const simulatorGroup = `it-partner-simulator-${COUNTRY}-${randomUUID()}`;
+  const simulatorGroup = partnerGroupId(COUNTRY, 'it-simulator');
 
   beforeAll(async () => {
     const admin = kafka.admin();
@@ -116,7 +114,8 @@ describe('the partner simulator (KH) against the broker, with the test playing t
 
     simulator = new PartnerSystem({
       country: COUNTRY,
-      brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      brokers: KAFKA_BROKERS,
+      sasl: partnerSasl(COUNTRY),
       groupId: simulatorGroup,
       policy: {
         decision: 'accept',

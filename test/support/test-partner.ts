@@ -1,4 +1,4 @@
-import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,7 +9,8 @@ import {
   toTopic,
   type CloudEvent,
 } from '@hub/contracts';
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import type { Consumer, IHeaders, Producer } from 'kafkajs';
+import { hubKafka, partnerGroupId, partnerKafka } from './kafka-clients';
 import { partnerEvent } from './partner-events';
 
 /** A record the test partner read, decoded. */
@@ -24,16 +25,14 @@ export interface ReadRecord {
   raw: string;
 }
 
-const kafka = new Kafka({
-  clientId: 'test-partner',
-  brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-  logLevel: logLevel.NOTHING,
-});
+/** Creates topics and moves group offsets: work for the broker's super user, the hub. */
+const admin = hubKafka('test-partner-admin');
 
 /**
- * Plays a partner country's system in tests over the real broker: reads what the hub writes to
- * `referral-hub.to.<CC>` (and the DLQ) from the moment it starts, and writes raw records or
- * CloudEvents to `referral-hub.from.<CC>`.
+ * Plays a partner country's system in tests over the real broker, logged in as that country's
+ * principal (so only what its ACLs allow): reads what the hub writes to `referral-hub.to.<CC>`
+ * (and the DLQ) from the moment it starts, and writes raw records or CloudEvents to
+ * `referral-hub.from.<CC>`.
  */
 export class TestPartner {
   readonly received: ReadRecord[] = [];
@@ -48,8 +47,9 @@ export class TestPartner {
   /** Starts reading `to.<CC>` and `from.<CC>.dlq` at their current ends. */
   static async start(country: string): Promise<TestPartner> {
     const topics = [toTopic(country), deadLetterTopic(country)];
-    const groupId = `test-partner-${country}-${randomUUID()}`;
+    const groupId = partnerGroupId(country, 'test');
     await startAtEnd(groupId, topics);
+    const kafka = partnerKafka(country, `test-partner-${country}`);
     const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     const partner = new TestPartner(country, consumer, producer);
@@ -194,18 +194,18 @@ export class TestPartner {
  */
 async function startAtEnd(groupId: string, topics: readonly string[]): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const admin = kafka.admin();
+    const client = admin.admin();
     try {
-      await admin.connect();
+      await client.connect();
       // A suite may run before any hub has created the topics (a fresh broker): create them as
       // the hub would (same partitions), so there is an end to start from.
-      await admin.createTopics({
+      await client.createTopics({
         topics: topics.map((topic) => ({ topic, numPartitions: 6, replicationFactor: 1 })),
         waitForLeaders: true,
       });
       for (const topic of topics) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({
+        const ends = await client.fetchTopicOffsets(topic);
+        await client.setOffsets({
           groupId,
           topic,
           partitions: ends.map((p) => ({ partition: p.partition, offset: p.offset })),
@@ -216,7 +216,7 @@ async function startAtEnd(groupId: string, topics: readonly string[]): Promise<v
       if (attempt >= 20) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     } finally {
-      await admin.disconnect();
+      await client.disconnect();
     }
   }
 }

@@ -7,7 +7,7 @@ describe('parseCli', () => {
       config: {
         country: 'TH',
         brokers: ['127.0.0.1:9092'],
-        groupId: 'partner-simulator-TH',
+        groupId: 'partner-TH-simulator',
         policy: {
           decision: 'accept',
           rejectReason: 'INSUFFICIENT_INFORMATION',
@@ -70,8 +70,69 @@ describe('parseCli', () => {
     });
   });
 
+  describe('SASL login', () => {
+    it('logs in as the country with its development password when only a mechanism is given', () => {
+      expect(parseCli(['--country', 'TH', '--sasl-mechanism', 'scram-sha-512'], {})).toMatchObject({
+        kind: 'run',
+        config: {
+          login: {
+            mechanism: 'scram-sha-512',
+            username: 'partner-TH',
+            passwordFile: '.dev/kafka/partner-TH.password',
+          },
+        },
+      });
+    });
+
+    it('takes the PARTNER_KAFKA_SASL_* variables, not the hub’s KAFKA_SASL_*', () => {
+      const result = parseCli(['--country', 'VN'], {
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'referral-hub',
+        PARTNER_KAFKA_SASL_MECHANISM: 'scram-sha-256',
+        PARTNER_KAFKA_SASL_USERNAME: 'vn-system',
+        PARTNER_KAFKA_SASL_PASSWORD: 's3cret',
+      });
+
+      expect(result).toMatchObject({
+        kind: 'run',
+        config: {
+          login: { mechanism: 'scram-sha-256', username: 'vn-system', password: 's3cret' },
+        },
+      });
+    });
+
+    it('prefers the flags to the variables', () => {
+      const result = parseCli(
+        [
+          '--country',
+          'KH',
+          '--sasl-mechanism',
+          'plain',
+          '--sasl-username',
+          'kh',
+          '--sasl-password-file',
+          'kh.pw',
+        ],
+        { PARTNER_KAFKA_SASL_USERNAME: 'other', PARTNER_KAFKA_SASL_PASSWORD: 'x' },
+      );
+
+      expect(result).toMatchObject({
+        kind: 'run',
+        config: { login: { mechanism: 'plain', username: 'kh', passwordFile: 'kh.pw' } },
+      });
+    });
+
+    it('connects in plaintext when no mechanism is given', () => {
+      const result = parseCli(['--country', 'CN'], { KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+
+      expect(result.kind === 'run' && result.config.login).toBeUndefined();
+    });
+  });
+
   it.each([
     [[], '--country is required'],
+    [['--country', 'TH', '--sasl-mechanism', 'gssapi'], '--sasl-mechanism must be one of'],
+    [['--country', 'TH', '--sasl-username', 'partner-TH'], 'no --sasl-mechanism'],
     [['--country', 'LA'], 'not a partner country'],
     [['--country', 'TH', '--decision', 'maybe'], '--decision must be one of'],
     [['--country', 'TH', '--reason-code', 'BORED'], '--reason-code must be one of'],

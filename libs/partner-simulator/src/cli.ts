@@ -3,6 +3,20 @@ import { REJECTION_REASON_CODES, countryOfParty, isPartyCode } from '@hub/contra
 import { PARTNER_COUNTRIES, isPartnerCountry, type PartnerCountryCode } from './fixtures';
 import { DECISIONS, type FlowPolicy } from './referral-flow';
 
+/** SASL mechanisms the simulator can log in with (kafkajs names). */
+export const SASL_MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
+/** How the simulator logs in to a secured broker; the password is read by `main.ts`. */
+export interface SimulatorLogin {
+  readonly mechanism: SaslMechanism;
+  readonly username: string;
+  /** From `PARTNER_KAFKA_SASL_PASSWORD` (never a flag: command lines are visible to all). */
+  readonly password?: string;
+  /** Else read from this file. */
+  readonly passwordFile?: string;
+}
+
 /** Everything the command line decides. */
 export interface SimulatorConfig {
   readonly country: PartnerCountryCode;
@@ -20,6 +34,8 @@ export interface SimulatorConfig {
   readonly sign: boolean;
   /** A private Ed25519 JWK given with `--key-file`; a missing one is then an error. */
   readonly keyFile?: string;
+  /** SASL login; plaintext without. */
+  readonly login?: SimulatorLogin;
 }
 
 /** What the command line asks for. */
@@ -35,7 +51,8 @@ referral-hub.from.CC.
 
   --country CC             partner country (required)
   --brokers LIST           Kafka bootstrap servers (default: $KAFKA_BROKERS or 127.0.0.1:9092)
-  --group ID               consumer group (default: partner-simulator-CC)
+  --group ID               consumer group (default: partner-CC-simulator; on a secured
+                           broker the country's principal may use only groups partner-CC-…)
   --decision D             on an acknowledged referral: accept | reject | request-info | none
                            (default accept; request-info accepts once the answer arrives)
   --reason-code CODE       reason of a rejection (default INSUFFICIENT_INFORMATION)
@@ -49,6 +66,13 @@ referral-hub.from.CC.
   --key-file PATH          private Ed25519 JWK to sign with
                            (default .dev/keys/partner-CC.private.jwk when it exists)
   --no-sign                send unsigned events
+  --sasl-mechanism M       log in with SASL: scram-sha-512 (the local broker in scram mode),
+                           scram-sha-256 or plain (default: $PARTNER_KAFKA_SASL_MECHANISM, else
+                           none: plaintext)
+  --sasl-username NAME     (default: $PARTNER_KAFKA_SASL_USERNAME, else partner-CC)
+  --sasl-password-file F   file holding the password (default: $PARTNER_KAFKA_SASL_PASSWORD_FILE;
+                           else $PARTNER_KAFKA_SASL_PASSWORD; else .dev/kafka/partner-CC.password,
+                           the development password \`KAFKA_SECURITY=scram npm run infra:up\` makes)
   --help                   this text
 `;
 
@@ -81,6 +105,9 @@ export function parseCli(
         from: { type: 'string' },
         'key-file': { type: 'string' },
         sign: { type: 'boolean', default: true },
+        'sasl-mechanism': { type: 'string' },
+        'sasl-username': { type: 'string' },
+        'sasl-password-file': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -122,13 +149,15 @@ export function parseCli(
   if (!parties.includes(from)) {
     return { kind: 'error', message: `--from must be one of ${parties.join(', ')}` };
   }
+  const login = loginOf(country, values, env);
+  if (typeof login === 'string') return { kind: 'error', message: login };
   const keyFile = values['key-file'];
   return {
     kind: 'run',
     config: {
       country,
       brokers,
-      groupId: values.group ?? `partner-simulator-${country}`,
+      groupId: values.group ?? `partner-${country}-simulator`,
       policy: {
         decision,
         rejectReason,
@@ -142,8 +171,43 @@ export function parseCli(
       from,
       sign: values.sign,
       ...(keyFile !== undefined && { keyFile }),
+      ...(login !== undefined && { login }),
     },
   };
+}
+
+/**
+ * The SASL login the flags and `PARTNER_KAFKA_SASL_*` ask for (flags first), none when no
+ * mechanism is given, or what is wrong. The variables are not the hub's `KAFKA_SASL_*`: a
+ * simulator started beside the hub must not log in as the hub.
+ */
+function loginOf(
+  country: PartnerCountryCode,
+  values: {
+    'sasl-mechanism'?: string | undefined;
+    'sasl-username'?: string | undefined;
+    'sasl-password-file'?: string | undefined;
+  },
+  env: Readonly<Record<string, string | undefined>>,
+): SimulatorLogin | undefined | string {
+  const given = (flag: string | undefined, name: string): string | undefined =>
+    flag ?? (env[name] === '' ? undefined : env[name]);
+  const mechanism = given(values['sasl-mechanism'], 'PARTNER_KAFKA_SASL_MECHANISM');
+  const username = given(values['sasl-username'], 'PARTNER_KAFKA_SASL_USERNAME');
+  const passwordFile = given(values['sasl-password-file'], 'PARTNER_KAFKA_SASL_PASSWORD_FILE');
+  const password = given(undefined, 'PARTNER_KAFKA_SASL_PASSWORD');
+  if (mechanism === undefined) {
+    return username !== undefined || passwordFile !== undefined || password !== undefined
+      ? 'a SASL user or password is given but no --sasl-mechanism'
+      : undefined;
+  }
+  if (!isOneOf(SASL_MECHANISMS, mechanism)) {
+    return `--sasl-mechanism must be one of ${SASL_MECHANISMS.join(', ')}`;
+  }
+  const login = { mechanism, username: username ?? `partner-${country}` };
+  if (passwordFile !== undefined) return { ...login, passwordFile };
+  if (password !== undefined) return { ...login, password };
+  return { ...login, passwordFile: `.dev/kafka/partner-${country}.password` };
 }
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
 import { USAGE, parseCli, type SimulatorConfig } from './cli';
 import { victimRepatriationFixture } from './fixtures';
 import { PartnerSystem } from './partner-system';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     console.log(`${new Date().toISOString().slice(11, 23)} ${line}`);
   };
   const signer = loadSigner(config, log);
+  const sasl = loadLogin(config);
   const system = new PartnerSystem({
     country: config.country,
     brokers: config.brokers,
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     policy: config.policy,
     delayMs: config.delayMs,
     ...(signer !== undefined && { signer }),
+    ...(sasl !== undefined && { sasl }),
     log,
   });
 
@@ -87,6 +90,26 @@ function loadSigner(config: SimulatorConfig, log: (line: string) => void): Event
     return undefined;
   }
   return Ed25519EventSigner.fromJwkFile(path);
+}
+
+/** The SASL login of `--sasl-*` / `PARTNER_KAFKA_SASL_*`, with its password read from the file. */
+function loadLogin(config: SimulatorConfig): SASLOptions | undefined {
+  const login = config.login;
+  if (login === undefined) return undefined;
+  let password = login.password;
+  if (password === undefined) {
+    const file = login.passwordFile ?? '';
+    try {
+      password = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (error) {
+      throw new Error(
+        `cannot read the Kafka password file ${file} (${message(error)}); ` +
+          '`KAFKA_SECURITY=scram npm run infra:up` generates the development ones',
+        { cause: error },
+      );
+    }
+  }
+  return { mechanism: login.mechanism, username: login.username, password };
 }
 
 function message(error: unknown): string {

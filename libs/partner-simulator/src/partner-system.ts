@@ -18,6 +18,7 @@ import {
   type IHeaders,
   type KafkaMessage,
   type Producer,
+  type SASLOptions,
 } from 'kafkajs';
 import { PARTNER_COUNTRIES, type PartnerCountryCode } from './fixtures';
 import { decodeHubEvent, formatIncoming, formatOutgoing } from './hub-events';
@@ -44,6 +45,11 @@ export interface PartnerSystemOptions {
   readonly delayMs: number;
   /** Kafka client id; defaults to `partner-simulator-<CC>`. */
   readonly clientId?: string;
+  /**
+   * SASL login as the country's principal, on a secured broker; plaintext without. Its ACLs let
+   * it read `to.<CC>`, write `from.<CC>` and use consumer groups named `<principal>-…`.
+   */
+  readonly sasl?: SASLOptions;
   /** Signs our events; without one they go unsigned. */
   readonly signer?: EventSigner;
   /** Where the readable log lines go; defaults to `console.log`. */
@@ -85,6 +91,7 @@ export class PartnerSystem {
     this.kafka = new Kafka({
       clientId: options.clientId ?? `partner-simulator-${country}`,
       brokers: [...options.brokers],
+      ...(options.sasl !== undefined && { sasl: options.sasl }),
       logLevel: options.kafkaLogLevel ?? logLevel.WARN,
       logCreator:
         () =>
@@ -139,7 +146,8 @@ export class PartnerSystem {
       `${country} partner simulator for ${parties}: reading ${this.inbound}, writing ${this.outbound}` +
         ` (decision ${policy.decision}, hand-over ${onOff(policy.handover)},` +
         ` complete ${onOff(policy.complete)}, delay ${this.options.delayMs} ms,` +
-        ` ${this.options.signer ? `signing as ${this.options.signer.kid}` : 'unsigned'})`,
+        ` ${this.options.signer ? `signing as ${this.options.signer.kid}` : 'unsigned'},` +
+        ` ${this.options.sasl ? `logged in as ${loginName(this.options.sasl)}` : 'plaintext'})`,
     );
   }
 
@@ -255,11 +263,19 @@ export class PartnerSystem {
         const existing = new Set(await admin.listTopics());
         const missing = [this.inbound, this.outbound].filter((t) => !existing.has(t));
         if (missing.length === 0) return;
+        // On a secured broker, metadata lists only the topics our principal may use: a topic
+        // we are not allowed to see looks exactly like one that does not exist yet.
+        const hidden = this.options.sasl ? ' (or for ACLs that let us see them)' : '';
         if (Date.now() > deadline) {
-          throw new Error(`topics ${missing.join(', ')} do not exist (is the hub running?)`);
+          throw new Error(
+            `topics ${missing.join(', ')} do not exist${hidden ? ' or are not ours to see' : ''} ` +
+              '(is the hub running?)',
+          );
         }
         if (!told) {
-          this.log(`${this.options.country} waiting for the hub to create ${missing.join(', ')}`);
+          this.log(
+            `${this.options.country} waiting for the hub to create ${missing.join(', ')}${hidden}`,
+          );
           told = true;
         }
         await sleep(2000, undefined, { signal: this.stopping.signal });
@@ -290,6 +306,11 @@ function levelName(level: logLevel): string {
     case logLevel.NOTHING:
       return '';
   }
+}
+
+/** The user of a SASL login, without its secret (kafkajs's union also has OAuth and AWS). */
+function loginName(sasl: SASLOptions): string {
+  return 'username' in sasl ? `${sasl.username} (${sasl.mechanism})` : sasl.mechanism;
 }
 
 function onOff(flag: boolean): string {

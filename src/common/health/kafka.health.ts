@@ -14,8 +14,14 @@ export class KafkaHealthIndicator {
 
   async check(key: 'kafka'): Promise<HealthIndicatorResult<'kafka'>> {
     const session = this.health.check(key);
-    if (!(await this.kafka.ping(2000))) {
-      return session.down({ message: 'the Kafka cluster does not answer' });
+    const probe = await this.kafka.probe(2000);
+    if (!probe.up) {
+      return session.down({
+        message:
+          probe.reason === 'authentication-failed'
+            ? "the Kafka cluster refuses the hub's credentials (KAFKA_SASL_*)"
+            : 'the Kafka cluster does not answer',
+      });
     }
     if (!this.topics.isProvisioned) {
       return session.down({ message: "the hub's topics are not created yet" });

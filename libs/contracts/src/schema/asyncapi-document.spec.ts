@@ -67,6 +67,20 @@ describe('the AsyncAPI document', () => {
     }
   });
 
+  it('describes the secured development server: SCRAM login and what the ACLs allow', () => {
+    expect(document.servers['developmentScram']?.security).toEqual([
+      { $ref: '#/components/securitySchemes/scramSha512' },
+    ]);
+    expect(document.components.securitySchemes['scramSha512']?.type).toBe('scramSha512');
+    for (const rule of [
+      'READ on `referral-hub.to.CC` and `referral-hub.from.CC.dlq`',
+      'WRITE on `referral-hub.from.CC`',
+      '(`partner-CC-…`)',
+    ]) {
+      expect(document.info.description).toContain(rule);
+    }
+  });
+
   it('has one message per event type, each on the hub-to-partner channel', () => {
     const messages = document.components.messages;
 

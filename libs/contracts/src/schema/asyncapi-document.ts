@@ -94,13 +94,17 @@ export interface AsyncApiDocument {
   asyncapi: string;
   info: { title: string; version: string; description: string };
   defaultContentType: string;
-  servers: Record<string, { host: string; protocol: string; description: string }>;
+  servers: Record<
+    string,
+    { host: string; protocol: string; description: string; security?: AsyncApiReference[] }
+  >;
   channels: Record<string, AsyncApiChannel>;
   operations: Record<string, AsyncApiOperation>;
   components: {
     schemas: SchemaComponents;
     messages: Record<string, AsyncApiMessage>;
     parameters: Record<string, { description: string; enum: string[] }>;
+    securitySchemes: Record<string, { type: string; description: string }>;
   };
 }
 
@@ -238,6 +242,15 @@ function infoDescription(inputs: AsyncApiInputs): string {
     '',
     'A partner system may read only its `to` topic and write only its `from` topic: the hub ' +
       'enforces this itself and, where the broker has security on, by ACLs.',
+    '',
+    '## Security',
+    '',
+    "Where the broker has security on, each partner system logs in as its country's own " +
+      'principal (SASL/SCRAM-SHA-512 on the `developmentScram` server, as `User:partner-CC`), ' +
+      'and its ACLs allow exactly: READ on `referral-hub.to.CC` and `referral-hub.from.CC.dlq`, ' +
+      'WRITE on `referral-hub.from.CC`, and READ on consumer groups whose id begins with the ' +
+      "principal's name and a dash (`partner-CC-…`). Everything else is denied, and metadata " +
+      "lists only the partner's own topics. Only the hub writes `to` and DLQ topics.",
     '',
     '## Records',
     '',
@@ -410,6 +423,15 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
         protocol: 'kafka',
         description: 'The local development broker (`npm run infra:up`).',
       },
+      developmentScram: {
+        host: inputs.developmentBroker ?? '127.0.0.1:9092',
+        protocol: 'kafka',
+        description:
+          'The local development broker in scram mode (`KAFKA_SECURITY=scram npm run infra:up`): ' +
+          "SASL/SCRAM-SHA-512 as the country's principal `User:partner-CC`, ACLs as described " +
+          'under Security.',
+        security: [ref('#/components/securitySchemes/scramSha512')],
+      },
     },
     channels: {
       toPartner: {
@@ -479,6 +501,13 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
         country: {
           description: 'ISO 3166-1 alpha-2 code of the partner country (party registry).',
           enum: [...inputs.countries].sort(),
+        },
+      },
+      securitySchemes: {
+        scramSha512: {
+          type: 'scramSha512',
+          description:
+            "SASL/SCRAM-SHA-512 login as the partner system's own principal, one per country.",
         },
       },
     },

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import type { SASLOptions } from 'kafkajs';
+import { EnvError, type Env } from '../env';
+
+/**
+ * The hub's Kafka login from the validated settings: none for `KAFKA_SASL_MECHANISM=none`, else
+ * the mechanism, user and password (read once, at start-up, from `KAFKA_SASL_PASSWORD_FILE` when
+ * that is how it is given).
+ *
+ * @throws EnvError naming `KAFKA_SASL_PASSWORD_FILE` when the file cannot be read or is empty
+ */
+export function kafkaSaslOptions(env: Env): SASLOptions | undefined {
+  const mechanism = env.KAFKA_SASL_MECHANISM;
+  if (mechanism === 'none') return undefined;
+  const password =
+    env.KAFKA_SASL_PASSWORD_FILE === ''
+      ? env.KAFKA_SASL_PASSWORD
+      : readPasswordFile(env.KAFKA_SASL_PASSWORD_FILE);
+  return { mechanism, username: env.KAFKA_SASL_USERNAME, password };
+}
+
+function readPasswordFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new EnvError(
+      `invalid environment variable KAFKA_SASL_PASSWORD_FILE=${JSON.stringify(file)}: cannot ` +
+        `read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
+        '`KAFKA_SECURITY=scram npm run infra:up` generates the development credentials',
+    );
+  }
+  // A file written by `echo` ends in a newline that is no part of the password.
+  const password = text.replace(/[\r\n]+$/, '');
+  if (password === '') {
+    throw new EnvError(
+      `invalid environment variable KAFKA_SASL_PASSWORD_FILE=${JSON.stringify(file)}: the file is empty`,
+    );
+  }
+  return password;
+}
