@@ -26,7 +26,13 @@ export interface BrokerOptions {
   host: string;
   port: number;
   controllerPort: number;
+  /** Folder of the broker's own files: configuration, data, logs, pid file. */
   cacheDir: string;
+  /**
+   * Folder of the downloaded jars (one subfolder per version); `cacheDir` by default. A second
+   * broker (the fault tests') shares the first one's download instead of fetching it again.
+   */
+  jarsDir?: string;
   log?: (line: string) => void;
 }
 
@@ -87,7 +93,7 @@ function versionDir(opts: BrokerOptions): string {
   if (!/^[0-9A-Za-z][0-9A-Za-z._-]*$/.test(KAFKA_VERSION)) {
     throw new Error(`KAFKA_VERSION '${KAFKA_VERSION}' is not a plain version string`);
   }
-  return path.join(opts.cacheDir, KAFKA_VERSION);
+  return path.join(opts.jarsDir ?? opts.cacheDir, KAFKA_VERSION);
 }
 
 function paths(opts: BrokerOptions) {
