@@ -6,6 +6,7 @@ import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { run, runOrThrow, step } from './lib/step';
+import { faultBasePort, runFaultTests } from './test-faults';
 
 /** Database the test run owns (as its schema owner): recreated at the start of every run. */
 const TEST_DATABASE_URL =
@@ -21,12 +22,17 @@ function asAppRole(ownerUrl: string): string {
 
 /**
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
- * end-to-end tests against a real PostgreSQL and a real Kafka broker. Starts the broker when none
- * is running and stops it afterwards, so no JVM is left behind; reuses one that was running.
+ * end-to-end tests against a real PostgreSQL and a real Kafka broker, then the fault tests on
+ * their own broker and database (`--skip-faults` leaves them out; so does a jest pattern, which
+ * means a targeted run). Starts the broker when none is running and stops it afterwards, so no
+ * JVM is left behind; reuses one that was running.
  */
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { 'skip-checks': { type: 'boolean', default: false } },
+    options: {
+      'skip-checks': { type: 'boolean', default: false },
+      'skip-faults': { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   if (!values['skip-checks']) {
@@ -49,11 +55,16 @@ async function main(): Promise<number> {
     );
     return !result.reused;
   });
+  let stopped = false;
   const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
     if (started) await step('stop kafka broker', () => stopBroker(broker));
   };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
+  const onInt = (): void => void stop().finally(() => process.exit(130));
+  const onTerm = (): void => void stop().finally(() => process.exit(143));
+  process.once('SIGINT', onInt).once('SIGTERM', onTerm);
+  let code: number;
   try {
     await step('test database', async () => {
       await dropDatabase(TEST_DATABASE_URL);
@@ -67,13 +78,23 @@ async function main(): Promise<number> {
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    return await step('jest (unit, integration, e2e)', () =>
+    code = await step('jest (unit, integration, e2e)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
   } finally {
+    // The fault run brings its own broker: free this one's memory and CPU first.
     await stop();
+    process.off('SIGINT', onInt).off('SIGTERM', onTerm);
   }
+  if (code !== 0) return code;
+  if (values['skip-faults'] || positionals.length > 0) {
+    console.log(
+      `fault tests skipped (${values['skip-faults'] ? '--skip-faults' : 'a jest pattern was given'}); \`npm run test:faults\` runs them`,
+    );
+    return code;
+  }
+  return runFaultTests({ build: false, basePort: faultBasePort(), jestArgs: [] });
 }
 
 main().then(
