@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropDatabase } from '../src/database/ensure-database';
 import { migrateDatabase } from '../src/database/migrate';
 import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
+import { resultsShapeProblems } from './bench/results-shape';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { run, runOrThrow, step } from './lib/step';
@@ -22,8 +25,8 @@ function asAppRole(ownerUrl: string): string {
 
 /**
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
- * end-to-end tests against a real PostgreSQL and a real Kafka broker, then the fault tests on
- * their own broker and database (`--skip-faults` leaves them out; so does a jest pattern, which
+ * end-to-end tests against a real PostgreSQL and a real Kafka broker, the benchmark's smoke run,
+ * then the fault tests on their own broker and database (`--skip-faults` leaves them out; so does a jest pattern, which
  * means a targeted run). Starts the broker when none is running and stops it afterwards, so no
  * JVM is left behind; reuses one that was running.
  */
@@ -82,6 +85,10 @@ async function main(): Promise<number> {
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
+    // A run narrowed to some tests (positionals) skips the smoke, like the tests it left out.
+    if (code === 0 && positionals.length === 0) {
+      await step('benchmark smoke (npm run bench -- --smoke)', () => benchSmoke(env));
+    }
   } finally {
     // The fault run brings its own broker: free this one's memory and CPU first.
     await stop();
@@ -95,6 +102,32 @@ async function main(): Promise<number> {
     return code;
   }
   return runFaultTests({ build: false, basePort: faultBasePort(), jestArgs: [] });
+}
+
+/**
+ * Runs every benchmark scenario with tiny sizes so the benchmark cannot rot, and checks the shape
+ * of its JSON (not its numbers, which mean nothing at that size or on a shared CI machine).
+ */
+async function benchSmoke(env: NodeJS.ProcessEnv): Promise<void> {
+  const output = join(__dirname, '..', '.cache', 'bench-smoke.json');
+  const smokeDb = new URL(TEST_DATABASE_URL);
+  smokeDb.pathname = `${smokeDb.pathname}_smoke`;
+  await runOrThrow(
+    'npx',
+    [
+      'tsx',
+      'scripts/bench/bench.ts',
+      '--smoke',
+      '--skip-build',
+      '--database-url',
+      smokeDb.toString(),
+      '--output',
+      output,
+    ],
+    env,
+  );
+  const problems = resultsShapeProblems(JSON.parse(readFileSync(output, 'utf8')));
+  if (problems.length > 0) throw new Error(`bench smoke: ${output}:\n  ${problems.join('\n  ')}`);
 }
 
 main().then(

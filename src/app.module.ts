@@ -15,6 +15,8 @@ import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { PartnersModule } from './partners/partners.module';
+import { ErasureModule } from './privacy/erasure.module';
+import { PersonalDataModule } from './privacy/personal-data.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { ReportingModule } from './reporting/reporting.module';
 
@@ -32,11 +34,13 @@ export class AppModule {
         AuthModule,
         HealthModule,
         AuditTrailModule,
+        PersonalDataModule,
         ReferralsModule,
         MessagingModule,
         PartnersModule,
         AuditModule,
         ReportingModule,
+        ErasureModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -156,6 +156,31 @@ export class Env {
   @IsBoolean()
   AUDIT_SEQUENCER_ENABLED = true;
 
+  /**
+   * Master key(s) that wrap the per-referral data keys: a JWK (`kty` oct, 256-bit) or a JWK Set
+   * whose first key wraps new data keys. The development key is generated at set-up.
+   */
+  @IsString()
+  @IsNotEmpty()
+  DATA_MASTER_KEY_FILE = '.dev/keys/data-master.jwk';
+
+  /**
+   * Days after a referral reaches a terminal state until its personal data is erased
+   * automatically (crypto-shredded); 0 keeps it until a supervisor erases it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  PERSONAL_DATA_RETENTION_DAYS = 1825;
+
+  /** How often this instance looks for referrals past their retention period, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RETENTION_SCAN_INTERVAL_SECONDS = 3600;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 }

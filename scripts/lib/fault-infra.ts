@@ -16,10 +16,13 @@ export const FAULTS_INFRA_VARIABLE = 'FAULTS_INFRA';
 /** Marks every hub process of one fault run, so the run can find and stop its strays. */
 export const FAULT_RUN_VARIABLE = 'MRH_FAULT_RUN';
 
-/** First of the ports the fault run uses (broker, controller, PostgreSQL, hubs …). */
-export const DEFAULT_BASE_PORT = 19202;
+/**
+ * First of the ports the fault run uses (broker, controller, PostgreSQL, hubs …). Not right after
+ * a local broker's port: the benchmark's broker takes that port + 10 and + 11.
+ */
+export const DEFAULT_BASE_PORT = 19222;
 /** The fault run never uses a port outside [base, base + PORT_SPAN). */
-export const PORT_SPAN = 90;
+export const PORT_SPAN = 10;
 const HUB_PORT_OFFSET = 8;
 const HUB_COUNT = 2;
 const DATABASE = 'referral_hub';
@@ -44,15 +47,21 @@ function clusterRecord(): string {
   return join(runDir(), 'pg-cluster.json');
 }
 
-/** The broker of the fault run: its own folder and data, the shared download of the jars. */
+const BROKER_INSTANCE = 'faults';
+
+/** The broker of the fault run: its own state (`.cache/kafka/faults`), the shared jars. */
 function brokerOptions(basePort: number): BrokerOptions {
   return {
     host: '127.0.0.1',
     port: basePort,
     controllerPort: basePort + 1,
-    cacheDir: join(runDir(), 'kafka'),
-    jarsDir: join(repoRoot(), '.cache', 'kafka'),
+    cacheDir: join(repoRoot(), '.cache', 'kafka'),
+    instance: BROKER_INSTANCE,
   };
+}
+
+function brokerDataDir(broker: BrokerOptions): string {
+  return join(broker.cacheDir, broker.instance ?? '', 'data');
 }
 
 function portAnswers(port: number): Promise<boolean> {
@@ -138,8 +147,8 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
     }
   }
   // A fresh broker every run: the figures count what this run's hubs sent, nothing older.
-  rmSync(join(broker.cacheDir, 'data'), { recursive: true, force: true });
-  mkdirSync(broker.cacheDir, { recursive: true });
+  rmSync(brokerDataDir(broker), { recursive: true, force: true });
+  mkdirSync(runDir(), { recursive: true });
 
   const runId = randomUUID();
   let cluster: PgCluster | undefined;
@@ -155,7 +164,7 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
       cluster?.destroy() ?? Promise.resolve(),
     ]);
     rmSync(clusterRecord(), { force: true });
-    rmSync(join(broker.cacheDir, 'data'), { recursive: true, force: true });
+    rmSync(brokerDataDir(broker), { recursive: true, force: true });
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };

@@ -72,6 +72,7 @@ export class MessagesService {
       const change = await this.store(tx, referral, actor, message);
       const [row] = await this.messages.pageAndMarkRead(
         tx,
+        referral.dataKey,
         referral.id,
         principal.party,
         change.seq - 1,
@@ -94,6 +95,7 @@ export class MessagesService {
       const referral = await this.visible.find(tx, referralId, principal.party);
       const rows = await this.messages.pageAndMarkRead(
         tx,
+        referral.dataKey,
         referral.id,
         principal.party,
         afterSeq,
@@ -148,7 +150,9 @@ export class MessagesService {
       referral.senderParty === actor.party ? referral.receiverParty : referral.senderParty;
     const deliveredAt =
       this.config.registry.party(counterpart)?.channel === 'http' ? change.occurredAt : null;
-    await this.messages.insert(tx, {
+    // postMessage refuses a referral whose data key is destroyed.
+    if (!referral.dataKey) throw new Error('a message was numbered on an erased referral');
+    await this.messages.insert(tx, referral.dataKey, {
       id: message.messageId,
       referralId: referral.id,
       seq: change.seq,

@@ -28,7 +28,10 @@ export interface ReferralView {
   closedAt: string | null;
   /** Lifecycle actions the viewing party may take now. */
   availableActions: string[];
-  content?: Record<string, unknown>;
+  /** The referral content (single-referral view only); null once the personal data is erased. */
+  content?: Record<string, unknown> | null;
+  /** When the personal data was erased (crypto-shredded); null while it is kept. */
+  personalDataErasedAt: string | null;
 }
 
 export function toReferralView(
@@ -56,6 +59,7 @@ export function toReferralView(
     submittedAt: r.submittedAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
     availableActions: availableActions(r.status, direction === 'outbound' ? 'sender' : 'receiver'),
+    personalDataErasedAt: r.personalDataErasedAt?.toISOString() ?? null,
   };
   if (withContent) view.content = r.content;
   return view;

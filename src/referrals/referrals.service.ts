@@ -17,7 +17,7 @@ import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
 import { ReferralError } from './referral.error';
-import type { ReferralRecord } from './referral.record';
+import type { NewReferral, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
@@ -77,7 +77,7 @@ export class ReferralsService {
       if (replay) return replay;
     }
     const now = new Date();
-    const referral: ReferralRecord = {
+    const draft: NewReferral = {
       id: randomUUID(),
       type: content.type,
       status: 'DRAFT',
@@ -99,16 +99,23 @@ export class ReferralsService {
       submittedAt: null,
       closedAt: null,
     };
-    const view = toReferralView(referral, principal.party, true);
+    const view = toReferralView(
+      { ...draft, dataKey: null, personalDataErasedAt: null },
+      principal.party,
+      true,
+    );
     try {
       await this.transactions.run(async (tx) => {
-        await this.referrals.insert(tx, referral);
+        const referral = await this.referrals.insert(tx, draft);
         if (idempotencyKey === undefined) return;
-        const stored = await this.idempotency.store(tx, principal.party, idempotencyKey, {
-          requestSha256: digest,
-          status: 201,
-          response: view,
-        });
+        if (!referral.dataKey) throw new Error('a new referral has no data key');
+        const stored = await this.idempotency.store(
+          tx,
+          principal.party,
+          idempotencyKey,
+          referral.dataKey,
+          { requestSha256: digest, status: 201, referralId: referral.id, response: view },
+        );
         if (!stored) throw new IdempotencyRace();
       });
     } catch (error) {
@@ -256,7 +263,14 @@ export class ReferralsService {
         'This Idempotency-Key was used with a different body; use a new key for a new request.',
       );
     }
-    return { status: stored.status, body: stored.response as ReferralView, replayed: true };
+    if (stored.response !== null) {
+      return { status: stored.status, body: stored.response as ReferralView, replayed: true };
+    }
+    // The first response showed personal data since erased: answer with what is left.
+    const current = await this.transactions.run((tx) =>
+      this.visible.find(tx, stored.referralId, party),
+    );
+    return { status: stored.status, body: toReferralView(current, party, true), replayed: true };
   }
 
   /** Officers of agencies served by the HTTP API write; auditors and admins read only. */
@@ -282,7 +296,7 @@ export class ReferralsService {
     body: { consentOverride?: { reason: string } },
   ): void {
     if (referral.type !== 'VICTIM_REPATRIATION') return;
-    const victim = referral.content['victim'] as
+    const victim = referral.content?.['victim'] as
       { consent?: { dataSharing?: boolean } } | undefined;
     if (victim?.consent?.dataSharing === true) {
       if (body.consentOverride) {

@@ -141,8 +141,13 @@ const REFERRAL_VIEW: SchemaObject = {
     closedAt: { type: ['string', 'null'], format: 'date-time' },
     availableActions: { type: 'array', items: { type: 'string' } },
     content: {
-      $ref: '#/components/schemas/ReferralContent',
-      description: 'Only in the single-referral view',
+      oneOf: [{ $ref: '#/components/schemas/ReferralContent' }, { type: 'null' }],
+      description: 'Only in the single-referral view; null once the personal data is erased',
+    },
+    personalDataErasedAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'When the personal data was erased (its data key destroyed); null while kept',
     },
   },
 };
