@@ -24,7 +24,7 @@ export interface Invariant {
 /**
  * What "nothing half-written" means in the database, checked over every referral: each change is
  * numbered 1..seq without a gap, has exactly one outbox event carrying its number, and its audit
- * entry; nothing is left unpublished or unsequenced once the hub is idle.
+ * entry; nothing is discarded, left unpublished or unsequenced once the hub is idle.
  */
 const INVARIANTS: readonly { name: string; sql: string }[] = [
   {
@@ -50,6 +50,12 @@ const INVARIANTS: readonly { name: string; sql: string }[] = [
             SELECT 1 FROM audit_entries a
             WHERE a.referral_id = c.referral_id
               AND a.event_id = coalesce(c.causation_id, c.event_id::text))`,
+  },
+  {
+    // The relay discards an event only when its referral's data key was destroyed (erasure):
+    // nothing here erases, so a discarded event would be a lost one.
+    name: 'no outbox event discarded',
+    sql: `SELECT id, referral_id, referral_seq, discarded FROM outbox WHERE discarded IS NOT NULL`,
   },
   {
     name: 'outbox fully published',
