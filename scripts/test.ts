@@ -11,6 +11,7 @@ import { localSecurity } from './infra';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { hubKafkaEnv } from './lib/kafka-security';
 import { run, runOrThrow, step } from './lib/step';
+import { faultBasePort, runFaultTests } from './test-faults';
 
 /** Database the test run owns (as its schema owner): recreated at the start of every run. */
 const TEST_DATABASE_URL =
@@ -28,13 +29,18 @@ function asAppRole(ownerUrl: string): string {
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
  * end-to-end tests against a real PostgreSQL and a real Kafka broker in scram mode (SASL/SCRAM
  * and ACLs, as partners meet it): the hub logs in with its credentials, test partners as their
- * country's principal. Starts the broker when none is running and stops it afterwards, so no JVM
- * is left behind; reuses one of the same mode that was running, and refuses (saying what to do)
- * one of the other mode, rather than test against it.
+ * country's principal; then the benchmark's smoke run, then the fault tests on their own broker
+ * and database (`--skip-faults` leaves them out; so does a jest pattern, which means a targeted
+ * run). Starts the broker when none is running and stops it afterwards, so no JVM is left behind;
+ * reuses one of the same mode that was running, and refuses (saying what to do) one of the other
+ * mode, rather than test against it.
  */
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { 'skip-checks': { type: 'boolean', default: false } },
+    options: {
+      'skip-checks': { type: 'boolean', default: false },
+      'skip-faults': { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   if (!values['skip-checks']) {
@@ -58,11 +64,16 @@ async function main(): Promise<number> {
     );
     return !result.reused;
   });
+  let stopped = false;
   const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
     if (started) await step('stop kafka broker', () => stopBroker(broker));
   };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => void stop().finally(() => process.exit(143)));
+  const onInt = (): void => void stop().finally(() => process.exit(130));
+  const onTerm = (): void => void stop().finally(() => process.exit(143));
+  process.once('SIGINT', onInt).once('SIGTERM', onTerm);
+  let code: number;
   try {
     await step('test database', async () => {
       await dropDatabase(TEST_DATABASE_URL);
@@ -79,17 +90,27 @@ async function main(): Promise<number> {
       ...hubKafkaEnv(security),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    const jest = await step('jest (unit, integration, e2e)', () =>
+    code = await step('jest (unit, integration, e2e)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
     // A run narrowed to some tests (positionals) skips the smoke, like the tests it left out.
-    if (jest !== 0 || positionals.length > 0) return jest;
-    await step('benchmark smoke (npm run bench -- --smoke)', () => benchSmoke(env));
-    return 0;
+    if (code === 0 && positionals.length === 0) {
+      await step('benchmark smoke (npm run bench -- --smoke)', () => benchSmoke(env));
+    }
   } finally {
+    // The fault run brings its own broker: free this one's memory and CPU first.
     await stop();
+    process.off('SIGINT', onInt).off('SIGTERM', onTerm);
   }
+  if (code !== 0) return code;
+  if (values['skip-faults'] || positionals.length > 0) {
+    console.log(
+      `fault tests skipped (${values['skip-faults'] ? '--skip-faults' : 'a jest pattern was given'}); \`npm run test:faults\` runs them`,
+    );
+    return code;
+  }
+  return runFaultTests({ build: false, basePort: faultBasePort(), jestArgs: [] });
 }
 
 /**

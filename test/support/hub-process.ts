@@ -19,6 +19,18 @@ export class HubProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** OS process id of the running hub (undefined before the first start). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** True while the process started last has not exited. */
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
   /** Starts the hub and waits until `/health/ready` answers 200. */
   async start(timeoutMs = 60_000): Promise<void> {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);

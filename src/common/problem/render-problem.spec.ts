@@ -1,4 +1,5 @@
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AuthError } from '../../auth/auth.error';
 import { CommonError } from './common.error';
 import { isDatabaseUnavailable, renderProblem } from './render-problem';
@@ -80,6 +81,10 @@ describe(isDatabaseUnavailable.name, () => {
     };
 
     expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it('sees a transaction whose connection died under it (TypeORM released its runner)', () => {
+    expect(isDatabaseUnavailable(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
   });
 
   it('does not mistake a constraint violation for an outage', () => {

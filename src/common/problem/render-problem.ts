@@ -152,12 +152,21 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
 ]);
 
+/**
+ * TypeORM releases a transaction's query runner when its connection reports an error (the server
+ * ended the session: a restart, a shutdown) and then refuses the transaction's next statement with
+ * this error instead of the connection's. The transaction seam never releases a runner while work
+ * is running, so here it always means the connection was lost.
+ */
+const RUNNER_RELEASED = 'QueryRunnerProviderAlreadyReleasedError';
+
 /** A failure to reach PostgreSQL (refused, shut down, connection lost), not a query error. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     if (typeof e !== 'object') return false;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if ((e as { name?: unknown }).name === RUNNER_RELEASED) return true;
     const message = (e as { message?: unknown }).message;
     if (
       typeof message === 'string' &&
