@@ -57,6 +57,9 @@ function brokerOptions(basePort: number): BrokerOptions {
     controllerPort: basePort + 1,
     cacheDir: join(repoRoot(), '.cache', 'kafka'),
     instance: BROKER_INSTANCE,
+    // Its own plaintext broker: the faults are about outages, not about partners' rights.
+    security: { mode: 'plaintext' },
+    onOtherMode: 'restart',
   };
 }
 
