@@ -7,6 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
+import { acceptJsonBodiesOnly } from './common/http/json-body-parser';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import type { AppConfig } from './config/app-config';
@@ -37,7 +38,8 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger),
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false },
+    // Bodies are parsed by our strict JSON parser only (see acceptJsonBodiesOnly).
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   app.setGlobalPrefix('v1', {
     exclude: [
@@ -52,6 +54,7 @@ export async function createApp(
     void reply.header(CORRELATION_HEADER, request.id);
     done();
   });
+  acceptJsonBodiesOnly(fastify, BODY_LIMIT_BYTES);
   fastify.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
