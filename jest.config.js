@@ -2,8 +2,8 @@
 /**
  * Three tiers (house style): unit tests beside the code, integration tests against the real
  * PostgreSQL and Kafka, end-to-end tests through the booted HTTP app. SWC compiles TypeScript
- * (with decorator metadata) and also the ESM-only Nest 12 and jose packages, which Jest's CommonJS
- * runtime could not load otherwise.
+ * (with decorator metadata) and also the ESM-only Nest 12, jose and cookie (behind Fastify's
+ * `inject`) packages, which Jest's CommonJS runtime could not load otherwise.
  */
 const swc = [
   '@swc/jest',
@@ -25,7 +25,7 @@ const project = (name, testMatch, timeout) => ({
   testMatch,
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize)/)',
+    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize|cookie)/)',
   ],
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',

@@ -7,7 +7,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
-import { acceptJsonBodiesOnly } from './common/http/json-body-parser';
+import { frameworkErrorHandler, hardenHttp } from './common/http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
 import type { AppConfig } from './config/app-config';
@@ -34,11 +34,14 @@ export async function createApp(
     genReqId: (request: IncomingMessage) => correlationIdFrom(request.headers[CORRELATION_HEADER]),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
+    // Longer ids reach the routes and get their 404 rather than the router's 414.
+    routerOptions: { maxParamLength: 500 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger),
     adapter,
-    // Bodies are parsed by our strict JSON parser only (see acceptJsonBodiesOnly).
+    // Bodies are parsed by our strict JSON parser only (see hardenHttp).
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   app.setGlobalPrefix('v1', {
@@ -54,7 +57,7 @@ export async function createApp(
     void reply.header(CORRELATION_HEADER, request.id);
     done();
   });
-  acceptJsonBodiesOnly(fastify, BODY_LIMIT_BYTES);
+  hardenHttp(app, config, BODY_LIMIT_BYTES);
   fastify.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
