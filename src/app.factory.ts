@@ -10,6 +10,7 @@ import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { frameworkErrorHandler, hardenHttp } from './common/http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
+import { HubMetrics } from './metrics/hub-metrics';
 import type { AppConfig } from './config/app-config';
 
 /** Largest accepted request body; larger ones get 413 problem+json before any parsing. */
@@ -48,6 +49,7 @@ export async function createApp(
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.enableShutdownHooks();
@@ -58,7 +60,15 @@ export async function createApp(
     done();
   });
   hardenHttp(app, config, BODY_LIMIT_BYTES);
+  const metrics = app.get(HubMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, never the raw URL: one series per route, whatever clients send.
+    metrics.observeRequest(
+      request.method,
+      request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched'),
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     request.log.info(
       {
         method: request.method,

@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PartnersModule } from './partners/partners.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { ReportingModule } from './reporting/reporting.module';
@@ -37,6 +38,7 @@ export class AppModule {
         PartnersModule,
         AuditModule,
         ReportingModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
