@@ -25,7 +25,7 @@ const project = (name, testMatch, timeout) => ({
   testMatch,
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize|cookie)/)',
+    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize|cookie|fast-check|pure-rand)/)',
   ],
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',
@@ -51,6 +51,8 @@ module.exports = {
     ),
     project('integration', ['<rootDir>/test/integration/**/*.spec.ts'], 60_000),
     project('e2e', ['<rootDir>/test/e2e/**/*.spec.ts'], 60_000),
+    // Thousands of generated malformed and adversarial inputs at the HTTP API and partner topics.
+    project('hostile', ['<rootDir>/test/hostile/**/*.spec.ts'], 120_000),
   ],
   testTimeout: 60_000,
 };
