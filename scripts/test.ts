@@ -67,7 +67,7 @@ async function main(): Promise<number> {
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    return await step('jest (unit, integration, e2e)', () =>
+    return await step('jest (unit, integration, e2e, hostile)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
