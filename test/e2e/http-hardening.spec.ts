@@ -46,6 +46,7 @@ describe('HTTP hardening', () => {
         'strict-transport-security': expect.stringMatching(/^max-age=\d+/),
       });
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('forbid caching of every /v1 answer, errors included', async () => {

@@ -145,7 +145,9 @@ describe('the HTTP door under hostile input', () => {
     check(typeof body.code === 'string' && /^[a-z]+(-[a-z]+)*$/.test(body.code), describe);
     check(body.status === status, describe);
     check(revealsNothing(res.body), describe);
-    check(SANE_ID.test(String(res.headers['x-request-id'])), describe);
+    const correlation = res.headers['x-request-id'];
+    check(typeof correlation === 'string' && SANE_ID.test(correlation), describe);
+    check(correlation !== hostileId, describe);
     check(res.headers['x-content-type-options'] === 'nosniff', describe);
   }
 

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenVerifier } from '../../auth/token-verifier';
 import type { AppConfig } from '../../config/app-config';
+import { CORRELATION_HEADER } from '../logging/correlation';
 import { CommonError } from '../problem/common.error';
 import { sendProblem } from '../problem/problem.filter';
 import { acceptJsonBodiesOnly } from './json-body-parser';
@@ -25,6 +26,8 @@ export function frameworkErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  // No hook ran: set what they would have (the id is generated, never the caller's raw header).
+  void reply.header(CORRELATION_HEADER, request.id);
   setSecurityHeaders(reply, request.url.split('?')[0] ?? '');
   sendProblem(error, request, reply, logger);
 }
