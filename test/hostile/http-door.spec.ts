@@ -161,7 +161,14 @@ describe('the HTTP door under hostile input', () => {
   const suspect = example('suspect-handoff');
 
   it('refuses every broken referral body with a 4xx problem', async () => {
-    const bodies = fc.oneof(invalidBodiesFrom(victim), invalidBodiesFrom(suspect));
+    // The victim again with an estimated age instead of a birth date, for a numeric field.
+    const { birthDate: _birthDate, ...person } = victim['person'] as Record<string, unknown>;
+    const victimByAge = { ...victim, person: { ...person, estimatedAge: 16 } };
+    const bodies = fc.oneof(
+      invalidBodiesFrom(victim),
+      invalidBodiesFrom(victimByAge),
+      invalidBodiesFrom(suspect),
+    );
     await property(
       fc.tuple(bodies, fc.boolean()).map(([body, withKey]) => ({
         what: body.what,

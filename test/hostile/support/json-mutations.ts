@@ -110,7 +110,7 @@ const text = (value: Json): Buffer => Buffer.from(JSON.stringify(value));
 
 /**
  * Mutations of a valid JSON object that make it invalid under the contract wherever they land:
- * a value of the wrong type, a text with a control or bidi override character, a text longer
+ * a value of the wrong type, a number out of range, a text with a control or bidi override character, a text longer
  * than any limit, an injection string or impossible date where a code or date belongs, an
  * unknown field, a duplicated key, a prototype key, deep nesting, a number beyond a double, NUL, an
  * unpaired surrogate, or bytes that are not UTF-8.
@@ -180,6 +180,18 @@ export function invalidBodiesFrom(
       };
     }),
   ];
+  const numbers = nodes.filter((n) => typeof n.value === 'number');
+  if (numbers.length > 0) {
+    // Outside every numeric field's range: ages 0-120, sizes 0-2^53, sequence numbers >= 0.
+    kinds.push(
+      fc
+        .tuple(pick(numbers), fc.constantFrom(-1, -0.5, 0.5, 1e308, -1e308, 2 ** 53 + 2))
+        .map(([n, v]) => ({
+          what: `number ${v} at ${label(n.path)}`,
+          payload: text(setAt(valid, n.path, v)),
+        })),
+    );
+  }
   if (options.unknownFieldsRefused !== false) {
     // Partner events may carry fields the hub does not know (it ignores them); HTTP bodies may not.
     kinds.push(
