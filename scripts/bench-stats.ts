@@ -77,54 +77,28 @@ SELECT s.*,
   r_step1 < 0.2 AS asked_info
 FROM shaped s`;
 
+// The hub stores content sealed (AES-256-GCM under a key per referral) and the person facts the
+// figures count in clear beside it; here the facts are derived as the hub's personFacts() would,
+// and the sealed content is stood in for by pseudo-random bytes of a real referral's size.
 const INSERT_REFERRALS_SQL = `
 INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party, sender_country,
-  receiver_country, sender_reference, handling_code, origin, content, version, seq, created_by,
+  receiver_country, sender_reference, handling_code, origin, sealed_content, person_sex,
+  person_nationality, person_minor, exploitation_types, version, seq, created_by,
   created_at, updated_at, submitted_at, closed_at)
 SELECT id, type, status, 'ROUTINE', sender_party, receiver_party, left(sender_party, 2),
   left(receiver_party, 2), reference, 'H1',
   CASE WHEN sender_party LIKE 'LA-%' THEN 'http' ELSE 'kafka' END,
-  jsonb_strip_nulls(jsonb_build_object(
-    'to', receiver_party, 'type', type, 'priority', 'ROUTINE', 'senderReference', reference,
-    'handlingCode', 'H1',
-    'summary', 'Presumed trafficking case identified during a joint inspection near the border; '
-      || 'the person was recruited with a fraudulent job offer and moved without documents. '
-      || 'Statements were taken in the presence of an interpreter and a social worker. '
-      || 'The receiving agency is asked to verify identity and nationality and to act as below.',
-    'person', jsonb_build_object(
-      'names', jsonb_build_array(
-        jsonb_build_object('script', 'Latn', 'given', 'Given' || g, 'family', 'Family' || g),
-        jsonb_build_object('script', 'Laoo', 'given', 'ສົມສັກ', 'family', 'ພົມມະຈັນ')),
-      'aliases', jsonb_build_array(),
-      'sex', sex,
-      'birthDate', CASE WHEN r_age >= 0.1
-        THEN to_char(date '1965-01-01' + (r_age * 17000)::int, 'YYYY-MM-DD') END,
-      'estimatedAge', CASE WHEN r_age < 0.1 THEN 12 + (r_age * 300)::int END,
-      'nationality', nationality,
-      'documents', jsonb_build_array(),
-      'languages', jsonb_build_array('lo')),
-    'relatedReferrals', jsonb_build_array(),
-    'victim', CASE WHEN type = 'VICTIM_REPATRIATION' THEN jsonb_build_object(
-      'exploitation', CASE WHEN r_exploitation < 0.3
-        THEN jsonb_build_array(
-          (ARRAY['FORCED_LABOUR', 'SEXUAL_EXPLOITATION', 'FORCED_MARRIAGE'])[1 + (g % 3)::int],
-          'DEBT_BONDAGE')
-        ELSE jsonb_build_array((ARRAY['FORCED_LABOUR', 'SEXUAL_EXPLOITATION', 'FORCED_MARRIAGE',
-          'SURROGACY', 'ONLINE_SEXUAL_EXPLOITATION', 'FORCED_CRIMINALITY', 'DEBT_BONDAGE',
-          'ORGAN_REMOVAL', 'OTHER'])[1 + (r_exploitation * 9)::int % 9]) END,
-      'needs', jsonb_build_array('SHELTER', 'COUNSELLING'),
-      'consent', jsonb_build_object('dataSharing', true, 'return', true,
-        'recordedAt', to_char(t_submit, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))) END,
-    'repatriation', CASE WHEN type = 'VICTIM_REPATRIATION' THEN jsonb_build_object(
-      'homeAddress', jsonb_build_object('country', 'LA', 'province', 'Bokeo',
-        'district', 'Houayxay', 'village', 'Ban Donkeo')) END,
-    'suspect', CASE WHEN type = 'SUSPECT_HANDOFF' THEN jsonb_build_object(
-      'role', 'RECRUITER', 'custody', 'AT_LARGE', 'requestedAction', 'LOCATE',
-      'offences', jsonb_build_array(jsonb_build_object('code', 'TIP', 'description',
-        'Trafficking in persons for forced labour')),
-      'evidenceSummary', 'Witness statements and messages on a social media account.') END,
-    'request', CASE WHEN type = 'INFORMATION_REQUEST' THEN jsonb_build_object(
-      'question', 'Please verify the nationality of this person.') END)),
+  decode(repeat(md5('bench-content-' || g), 48), 'hex'),
+  sex, nationality,
+  CASE WHEN r_age < 0.1 THEN 12 + (r_age * 300)::int < 18
+       ELSE date '1965-01-01' + (r_age * 17000)::int + interval '18 years' > t_submit END,
+  CASE WHEN type <> 'VICTIM_REPATRIATION' THEN '{}'::text[]
+       WHEN r_exploitation < 0.3 THEN ARRAY(SELECT DISTINCT e FROM unnest(ARRAY[
+         (ARRAY['FORCED_LABOUR', 'SEXUAL_EXPLOITATION', 'FORCED_MARRIAGE'])[1 + (g % 3)::int],
+         'DEBT_BONDAGE']) AS e ORDER BY 1)
+       ELSE ARRAY[(ARRAY['FORCED_LABOUR', 'SEXUAL_EXPLOITATION', 'FORCED_MARRIAGE',
+         'SURROGACY', 'ONLINE_SEXUAL_EXPLOITATION', 'FORCED_CRIMINALITY', 'DEBT_BONDAGE',
+         'ORGAN_REMOVAL', 'OTHER'])[1 + (r_exploitation * 9)::int % 9]] END,
   1 + CASE status WHEN 'SUBMITTED' THEN 0 WHEN 'ACKNOWLEDGED' THEN 1 ELSE 2 END,
   1 + CASE status WHEN 'SUBMITTED' THEN 0 WHEN 'ACKNOWLEDGED' THEN 1 ELSE 2 END,
   'bench', t_submit - interval '2 hours', t_submit, t_submit,
@@ -139,10 +113,10 @@ FROM plan`;
  */
 const INSERT_CHANGES_SQL = `
 INSERT INTO referral_changes (referral_id, seq, action, event_type, event_id, actor_party, actor,
-  from_status, to_status, data, occurred_at)
+  from_status, to_status, sealed_data, occurred_at)
 SELECT p.id, row_number() OVER (PARTITION BY p.id ORDER BY c.ord), c.action,
   'mrh.referral.' || c.action || '.v1', md5('bench-change-' || p.g || '-' || c.ord)::uuid,
-  p.sender_party, 'bench', c.from_status, c.to_status, '{}'::jsonb, c.at
+  p.sender_party, 'bench', c.from_status, c.to_status, '\\x'::bytea, c.at
 FROM plan p
 CROSS JOIN LATERAL (VALUES
   (1, 'submit', 'DRAFT', 'SUBMITTED', p.t_submit, true),

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropDatabase } from '../src/database/ensure-database';
 import { migrateDatabase } from '../src/database/migrate';
 import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
+import { resultsShapeProblems } from './bench/results-shape';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { run, runOrThrow, step } from './lib/step';
@@ -67,13 +70,43 @@ async function main(): Promise<number> {
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    return await step('jest (unit, integration, e2e, hostile)', () =>
+    const jest = await step('jest (unit, integration, e2e, hostile)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );
+    // A run narrowed to some tests (positionals) skips the smoke, like the tests it left out.
+    if (jest !== 0 || positionals.length > 0) return jest;
+    await step('benchmark smoke (npm run bench -- --smoke)', () => benchSmoke(env));
+    return 0;
   } finally {
     await stop();
   }
+}
+
+/**
+ * Runs every benchmark scenario with tiny sizes so the benchmark cannot rot, and checks the shape
+ * of its JSON (not its numbers, which mean nothing at that size or on a shared CI machine).
+ */
+async function benchSmoke(env: NodeJS.ProcessEnv): Promise<void> {
+  const output = join(__dirname, '..', '.cache', 'bench-smoke.json');
+  const smokeDb = new URL(TEST_DATABASE_URL);
+  smokeDb.pathname = `${smokeDb.pathname}_smoke`;
+  await runOrThrow(
+    'npx',
+    [
+      'tsx',
+      'scripts/bench/bench.ts',
+      '--smoke',
+      '--skip-build',
+      '--database-url',
+      smokeDb.toString(),
+      '--output',
+      output,
+    ],
+    env,
+  );
+  const problems = resultsShapeProblems(JSON.parse(readFileSync(output, 'utf8')));
+  if (problems.length > 0) throw new Error(`bench smoke: ${output}:\n  ${problems.join('\n  ')}`);
 }
 
 main().then(

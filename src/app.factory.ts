@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { API_PREFIX, UNPREFIXED_ROUTES } from './common/http/api-prefix';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { frameworkErrorHandler, hardenHttp } from './common/http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
@@ -45,13 +45,7 @@ export async function createApp(
     // Bodies are parsed by our strict JSON parser only (see hardenHttp).
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
-  app.setGlobalPrefix('v1', {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...UNPREFIXED_ROUTES] });
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();

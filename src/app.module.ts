@@ -16,6 +16,8 @@ import { KafkaModule } from './kafka/kafka.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PartnersModule } from './partners/partners.module';
+import { ErasureModule } from './privacy/erasure.module';
+import { PersonalDataModule } from './privacy/personal-data.module';
 import { ReferralsModule } from './referrals/referrals.module';
 import { ReportingModule } from './reporting/reporting.module';
 
@@ -33,11 +35,13 @@ export class AppModule {
         AuthModule,
         HealthModule,
         AuditTrailModule,
+        PersonalDataModule,
         ReferralsModule,
         MessagingModule,
         PartnersModule,
         AuditModule,
         ReportingModule,
+        ErasureModule,
         MetricsModule,
       ],
       providers: [

@@ -66,4 +66,57 @@ describe(loadEnv.name, () => {
       expect.stringContaining('LOG_LEVEL="y"'),
     ]);
   });
+
+  describe('token issuers', () => {
+    const oidc = {
+      AUTH_OIDC_ISSUER: 'https://sso.example.la/realms/mekong',
+      AUTH_OIDC_JWKS_URL: 'https://sso.example.la/realms/mekong/protocol/openid-connect/certs',
+    };
+
+    it('trusts the development issuer alone by default', () => {
+      const env = loadEnv({});
+
+      expect(env.AUTH_DEV_ISSUER_ENABLED).toBe(true);
+      expect(env.AUTH_OIDC_ISSUER).toBe('');
+    });
+
+    it('takes an external issuer with its JWKS URL, algorithms and claim names', () => {
+      const env = loadEnv({
+        ...oidc,
+        AUTH_DEV_ISSUER_ENABLED: 'false',
+        AUTH_OIDC_ALGORITHMS: 'RS256,PS256',
+        AUTH_OIDC_ROLES_CLAIM: 'resource_access.referral-hub.roles',
+        AUTH_OIDC_JWKS_COOLDOWN_MS: '0',
+      });
+
+      expect(env.AUTH_OIDC_ISSUER).toBe(oidc.AUTH_OIDC_ISSUER);
+      expect(env.AUTH_OIDC_ALGORITHMS).toBe('RS256,PS256');
+      expect(env.AUTH_OIDC_JWKS_COOLDOWN_MS).toBe(0);
+      expect(env.AUTH_OIDC_JWKS_TIMEOUT_MS).toBe(5000);
+    });
+
+    it('allows plain http only to this machine', () => {
+      expect(() =>
+        loadEnv({
+          AUTH_OIDC_ISSUER: 'http://127.0.0.1:8080/realms/test',
+          AUTH_OIDC_JWKS_URL: 'http://localhost:8080/realms/test/protocol/openid-connect/certs',
+        }),
+      ).not.toThrow();
+    });
+
+    it.each([
+      ['AUTH_OIDC_ISSUER', { AUTH_OIDC_ISSUER: 'http://sso.example.la/realms/mekong' }],
+      ['AUTH_OIDC_ISSUER', { ...oidc, AUTH_OIDC_ISSUER: 'https://user:pw@sso.example.la/r' }],
+      ['AUTH_OIDC_JWKS_URL', { AUTH_OIDC_ISSUER: oidc.AUTH_OIDC_ISSUER }],
+      ['AUTH_OIDC_ALGORITHMS', { ...oidc, AUTH_OIDC_ALGORITHMS: 'RS256,HS256' }],
+      ['AUTH_OIDC_ALGORITHMS', { ...oidc, AUTH_OIDC_ALGORITHMS: 'none' }],
+      ['AUTH_OIDC_ROLES_CLAIM', { ...oidc, AUTH_OIDC_ROLES_CLAIM: 'realm access.roles' }],
+      ['AUTH_DEV_ISSUER_ENABLED', { AUTH_DEV_ISSUER_ENABLED: 'false' }],
+      ['AUTH_OIDC_ISSUER', { ...oidc, AUTH_ISSUER: oidc.AUTH_OIDC_ISSUER }],
+    ])('refuses a wrong %s', (name, values: Record<string, string>) => {
+      expect(() => loadEnv(values)).toThrow(
+        new RegExp(`^invalid environment variable ${name}=`, 'm'),
+      );
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  Equals,
   IsBoolean,
   IsIn,
   IsInt,
@@ -8,8 +9,67 @@ import {
   Matches,
   Max,
   Min,
+  Validate,
+  ValidateIf,
   validateSync,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
+
+/** Signature algorithms an external issuer may use: asymmetric only, never `none` or HMAC. */
+export const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+
+/** Comma-separated claim paths such as `roles,realm_access.roles`. */
+const CLAIM_PATHS = /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*(,[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*)*$/;
+
+/**
+ * An issuer or JWKS URL: https, or plain http only to this machine (a local IdP, tests). No
+ * credentials or fragment in it.
+ */
+@ValidatorConstraint({ name: 'isIssuerUrl' })
+class IssuerUrl implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== 'string' || !URL.canParse(value)) return false;
+    const url = new URL(value);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return (
+      (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) &&
+      url.username === '' &&
+      url.password === '' &&
+      url.hash === ''
+    );
+  }
+
+  defaultMessage(): string {
+    return 'must be an https:// URL (http:// only for 127.0.0.1 or localhost)';
+  }
+}
+
+/** The external issuer must not share the development issuer's name: tokens pick by `iss`. */
+@ValidatorConstraint({ name: 'isOtherIssuer' })
+class OtherThanDevIssuer implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const env = args.object as Env;
+    return !env.AUTH_DEV_ISSUER_ENABLED || value !== env.AUTH_ISSUER;
+  }
+
+  defaultMessage(): string {
+    return 'must differ from AUTH_ISSUER while the development issuer is enabled';
+  }
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -104,12 +164,85 @@ export class Env {
   @IsNotEmpty()
   AUTH_PUBLIC_KEY_FILE = '.dev/keys/dev-issuer.public.jwk';
 
-  /** Allowed clock skew when checking `exp` and `nbf`, in seconds. */
+  /** Allowed clock skew when checking `exp` and `nbf`, in seconds (every issuer). */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(300)
   AUTH_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /**
+   * Trust the development issuer (`AUTH_ISSUER`, key `AUTH_PUBLIC_KEY_FILE`, `npm run token`).
+   * Set `false` in production, where officers' tokens come from `AUTH_OIDC_ISSUER`.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  @ValidateIf((env: Env) => env.AUTH_OIDC_ISSUER === '')
+  @Equals(true, {
+    message: 'must be true unless AUTH_OIDC_ISSUER is set: no issuer would be trusted',
+  })
+  AUTH_DEV_ISSUER_ENABLED = true;
+
+  /**
+   * External OpenID Connect issuer (`iss` of its tokens), e.g. a Keycloak realm
+   * `https://sso.example.la/realms/mekong`; empty: none.
+   */
+  @ValidateIf((env: Env) => env.AUTH_OIDC_ISSUER !== '')
+  @Validate(IssuerUrl)
+  @Validate(OtherThanDevIssuer)
+  AUTH_OIDC_ISSUER = '';
+
+  /** Expected `aud` of the external issuer's tokens. */
+  @IsString()
+  @IsNotEmpty()
+  AUTH_OIDC_AUDIENCE = 'referral-hub';
+
+  /** Where the external issuer publishes its keys (Keycloak: `<issuer>/protocol/openid-connect/certs`). */
+  @ValidateIf((env: Env) => env.AUTH_OIDC_ISSUER !== '')
+  @Validate(IssuerUrl)
+  AUTH_OIDC_JWKS_URL = '';
+
+  /** Comma-separated signature algorithms accepted from the external issuer (asymmetric only). */
+  @Matches(new RegExp(`^(${OIDC_ALGORITHMS.join('|')})(,(${OIDC_ALGORITHMS.join('|')}))*$`), {
+    message: `must be a comma-separated list of ${OIDC_ALGORITHMS.join(', ')}`,
+  })
+  AUTH_OIDC_ALGORITHMS = 'RS256,ES256,EdDSA';
+
+  /** Claim (dotted path) naming the officer; `preferred_username` is an option on Keycloak. */
+  @Matches(CLAIM_PATHS, { message: 'must be a claim name or dotted path' })
+  AUTH_OIDC_SUB_CLAIM = 'sub';
+
+  /** Claim (dotted path) holding the officer's party code. */
+  @Matches(CLAIM_PATHS, { message: 'must be a claim name or dotted path' })
+  AUTH_OIDC_PARTY_CLAIM = 'party';
+
+  /** Claims (dotted paths, comma-separated) holding the roles; the first one present is used. */
+  @Matches(CLAIM_PATHS, { message: 'must be comma-separated claim names or dotted paths' })
+  AUTH_OIDC_ROLES_CLAIM = 'roles,realm_access.roles';
+
+  /** How long one fetch of the JWKS may take, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  AUTH_OIDC_JWKS_TIMEOUT_MS = 5000;
+
+  /**
+   * After a fetch, how long a token with an unknown `kid` is refused without fetching again, in
+   * milliseconds: stops forged `kid`s from making the hub hammer the issuer.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUTH_OIDC_JWKS_COOLDOWN_MS = 30_000;
+
+  /** How long fetched keys are used before they are fetched again, in milliseconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  AUTH_OIDC_JWKS_CACHE_MAX_AGE_MS = 600_000;
 
   /** Create the hub's Kafka topics at start-up (admin client). */
   @Transform(toBool)
@@ -158,6 +291,31 @@ export class Env {
   @Transform(toBool)
   @IsBoolean()
   AUDIT_SEQUENCER_ENABLED = true;
+
+  /**
+   * Master key(s) that wrap the per-referral data keys: a JWK (`kty` oct, 256-bit) or a JWK Set
+   * whose first key wraps new data keys. The development key is generated at set-up.
+   */
+  @IsString()
+  @IsNotEmpty()
+  DATA_MASTER_KEY_FILE = '.dev/keys/data-master.jwk';
+
+  /**
+   * Days after a referral reaches a terminal state until its personal data is erased
+   * automatically (crypto-shredded); 0 keeps it until a supervisor erases it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  PERSONAL_DATA_RETENTION_DAYS = 1825;
+
+  /** How often this instance looks for referrals past their retention period, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RETENTION_SCAN_INTERVAL_SECONDS = 3600;
 
   /**
    * Browser origins allowed to call the API cross-origin (CORS), comma-separated, e.g.

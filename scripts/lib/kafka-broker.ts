@@ -27,6 +27,11 @@ export interface BrokerOptions {
   port: number;
   controllerPort: number;
   cacheDir: string;
+  /**
+   * A second broker's own state (data, logs, pid) under `cacheDir/<instance>`, sharing the
+   * downloaded jars; the benchmark uses one so its records never reach the tests' broker.
+   */
+  instance?: string;
   log?: (line: string) => void;
 }
 
@@ -91,13 +96,18 @@ function versionDir(opts: BrokerOptions): string {
 }
 
 function paths(opts: BrokerOptions) {
-  const logsDir = path.join(opts.cacheDir, 'logs');
+  if (opts.instance !== undefined && !/^[a-z0-9-]{1,40}$/.test(opts.instance)) {
+    throw new Error(`broker instance '${opts.instance}' is not a plain name`);
+  }
+  const stateDir = opts.instance ? path.join(opts.cacheDir, opts.instance) : opts.cacheDir;
+  const logsDir = path.join(stateDir, 'logs');
   return {
+    stateDir,
     libs: path.join(versionDir(opts), 'libs'),
-    props: path.join(opts.cacheDir, 'server.properties'),
-    log4j: path.join(opts.cacheDir, 'log4j.properties'),
-    dataDir: path.join(opts.cacheDir, 'data'),
-    pidFile: path.join(opts.cacheDir, 'broker.pid'),
+    props: path.join(stateDir, 'server.properties'),
+    log4j: path.join(stateDir, 'log4j.properties'),
+    dataDir: path.join(stateDir, 'data'),
+    pidFile: path.join(stateDir, 'broker.pid'),
     logsDir,
     serverLog: path.join(logsDir, 'server.log'),
     brokerOut: path.join(logsDir, 'broker.out'),
@@ -420,7 +430,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const child = spawn(
     javaBin(),
     [...JVM_FLAGS, ...logFlags, '-cp', classpath(libs), 'kafka.Kafka', p.props],
-    { cwd: opts.cacheDir, detached: true, stdio: ['ignore', out, out] },
+    { cwd: p.stateDir, detached: true, stdio: ['ignore', out, out] },
   );
   // The child holds its own copy of the descriptor.
   closeSync(out);

@@ -24,7 +24,10 @@ export interface AuditEntry {
   eventId: string | null;
   /** Hex SHA-256 of the canonical JSON of what the action carried. */
   payloadSha256: string | null;
-  /** e.g. the refusal code of a refused partner event. */
+  /**
+   * e.g. the refusal code of a refused partner event, the overdue step, or (`referral.consent-override`)
+   * the reason the supervisor gave, verbatim.
+   */
   outcome: string | null;
 }
 

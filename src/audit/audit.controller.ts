@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
-import { AuthError } from '../auth/auth.error';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import { CommonError } from '../common/problem/common.error';
 import { AppConfig } from '../config/app-config';
 import { AUDIT_BUNDLE_FORMAT, type AuditBundle } from './audit-bundle';
@@ -40,6 +40,7 @@ export class AuditController {
   ) {}
 
   @Get('referrals/:id/history')
+  @RequirePermission('history.read')
   @ApiOperation({ summary: "A referral's audit timeline with inclusion proofs" })
   async history(
     @CurrentPrincipal() principal: Principal,
@@ -55,6 +56,7 @@ export class AuditController {
   }
 
   @Get('referrals/:id/history/bundle')
+  @RequirePermission('history.read')
   @ApiOperation({ summary: 'The history as a self-contained bundle for `npm run audit:verify`' })
   async bundle(
     @CurrentPrincipal() principal: Principal,
@@ -78,6 +80,7 @@ export class AuditController {
   }
 
   @Get('audit/checkpoint')
+  @RequirePermission('audit.checkpoint.read')
   @ApiOperation({ summary: 'The latest signed checkpoint (signed note) and the key to verify it' })
   async checkpoint(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
     const latest = (await this.log.latestCheckpoint()) ?? (await this.log.checkpoint());
@@ -89,12 +92,10 @@ export class AuditController {
   }
 
   @Post('audit/checkpoint')
+  @RequirePermission('audit.checkpoint.sign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign and publish a checkpoint now (auditors, admins)' })
-  async signNow(
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
-    assertAuditor(principal);
+  async signNow(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
     const checkpoint = await this.log.checkpoint();
     return {
       ...checkpoint,
@@ -104,13 +105,14 @@ export class AuditController {
   }
 
   @Get('audit/verify')
+  @RequirePermission('audit.verify')
   @ApiOperation({ summary: 'Recompute the log from its entries and check every checkpoint' })
-  verify(@CurrentPrincipal() principal: Principal): Promise<VerificationReport> {
-    assertAuditor(principal);
+  verify(): Promise<VerificationReport> {
     return this.log.verify();
   }
 
   @Get('audit/proofs/consistency')
+  @RequirePermission('audit.proof.read')
   @ApiOperation({ summary: 'RFC 9162 consistency proof between two tree sizes' })
   async consistency(
     @Query() query: ConsistencyQuery,
@@ -126,11 +128,5 @@ export class AuditController {
       to: query.to,
       proof: await this.log.consistencyProof(query.from, query.to),
     };
-  }
-}
-
-function assertAuditor(principal: Principal): void {
-  if (!principal.roles.some((r) => r === 'auditor' || r === 'admin')) {
-    throw new AuthError('forbidden', 'Only auditors and admins may do this.');
   }
 }

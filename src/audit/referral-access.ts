@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { Transactions } from '../database/transactions';
 import { VisibleReferrals } from '../referrals/visible-referrals';
 
-/** Who may read a referral's audit history: auditors every one, a party its own. */
+/** Who may read a referral's audit history: as far as the caller's `history.read` reaches. */
 @Injectable()
 export class ReferralAccess {
   constructor(
@@ -12,10 +13,7 @@ export class ReferralAccess {
   ) {}
 
   async assertHistoryVisible(principal: Principal, id: string): Promise<void> {
-    await this.transactions.run((tx) =>
-      principal.roles.includes('auditor')
-        ? this.visible.findAny(tx, id)
-        : this.visible.find(tx, id, principal.party),
-    );
+    const scope = requireGrant(principal, 'history.read');
+    await this.transactions.run((tx) => this.visible.findInScope(tx, id, principal.party, scope));
   }
 }

@@ -2,8 +2,10 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthError } from './auth.error';
+import { isPermission, requireGrant } from './permissions';
 import type { Principal } from './principal';
 import { IS_PUBLIC } from './public.decorator';
+import { REQUIRED_PERMISSION } from './require-permission.decorator';
 import { TokenVerifier } from './token-verifier';
 
 /** A request that passed {@link AuthGuard}. */
@@ -12,8 +14,11 @@ export interface AuthenticatedRequest extends FastifyRequest {
 }
 
 /**
- * Global guard: every route needs `Authorization: Bearer <JWT>` unless marked {@link Public}.
- * Attaches the verified {@link Principal} to the request for the route and its services.
+ * Global guard: every route needs `Authorization: Bearer <JWT>` unless marked {@link Public}, and
+ * a caller whose roles grant the route's declared action (`@RequirePermission`) in some scope;
+ * otherwise 403. Attaches the verified {@link Principal} to the request for the route and its
+ * services, which apply the scope (which referrals) themselves. A route that declares nothing is
+ * refused: the start-up check should have stopped the hub already.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -37,7 +42,13 @@ export class AuthGuard implements CanActivate {
     if (!match?.[1]) {
       throw new AuthError('invalid-token', 'The Authorization header is not "Bearer <JWT>".');
     }
-    request.principal = await this.verifier.verify(match[1]);
+    const principal = await this.verifier.verify(match[1]);
+    request.principal = principal;
+    const permission: unknown = this.reflector.get(REQUIRED_PERMISSION, context.getHandler());
+    if (!isPermission(permission)) {
+      throw new AuthError('forbidden', 'This route declares no permission; nobody may call it.');
+    }
+    requireGrant(principal, permission);
     return true;
   }
 }

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
 import { MeController } from './me.controller';
-import { loadIssuerKey, TokenVerifier } from './token-verifier';
+import { RoutePermissions } from './route-permissions';
+import { TokenVerifier } from './token-verifier';
+import { trustedIssuers } from './trusted-issuers';
 
-/** Authentication of officers: token verification and the global guard. */
+/**
+ * Authentication and authorisation of officers: token verification (development issuer, external
+ * OpenID Connect issuer), the global guard that enforces each route's declared permission, and the
+ * start-up check that every route declares one.
+ */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [MeController],
   providers: [
     {
@@ -14,17 +21,14 @@ import { loadIssuerKey, TokenVerifier } from './token-verifier';
       inject: [AppConfig],
       useFactory: async (config: AppConfig) =>
         new TokenVerifier(
-          {
-            issuer: config.env.AUTH_ISSUER,
-            audience: config.env.AUTH_AUDIENCE,
-            clockToleranceSeconds: config.env.AUTH_CLOCK_TOLERANCE_SECONDS,
-          },
-          await loadIssuerKey(config.env.AUTH_PUBLIC_KEY_FILE),
+          await trustedIssuers(config.env),
+          config.env.AUTH_CLOCK_TOLERANCE_SECONDS,
           config.registry,
         ),
     },
+    RoutePermissions,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, RoutePermissions],
 })
 export class AuthModule {}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -46,4 +47,26 @@ export async function ensureKeyPair(
   writeFileSync(privateFile, `${JSON.stringify(pair.privateJwk, null, 2)}\n`, { mode: 0o600 });
   writeFileSync(publicFile, `${JSON.stringify(pair.publicJwk, null, 2)}\n`);
   return { pair, created: true };
+}
+
+/** File name of the development master key that wraps referrals' data keys. */
+export const DEV_DATA_MASTER_KEY = 'data-master.jwk';
+
+/**
+ * Generates the development personal-data master key (a 256-bit `oct` JWK, mode 0600) unless it
+ * exists. Its `kid` is random: a thumbprint of a secret key would be a hash of the secret.
+ */
+export function ensureMasterKey(dir: string): { created: boolean } {
+  const file = join(dir, DEV_DATA_MASTER_KEY);
+  if (existsSync(file)) return { created: false };
+  const jwk = {
+    kty: 'oct',
+    k: randomBytes(32).toString('base64url'),
+    kid: `dev-master-${randomBytes(6).toString('hex')}`,
+    alg: 'A256GCM',
+    use: 'enc',
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${JSON.stringify(jwk, null, 2)}\n`, { mode: 0o600 });
+  return { created: true };
 }

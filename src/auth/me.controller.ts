@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { CurrentPrincipal } from './current-principal.decorator';
 import type { Principal } from './principal';
+import { RequirePermission } from './require-permission.decorator';
 
 /** What the hub knows of the caller: lets an officer (or a console) check its token. */
 @ApiTags('identity')
@@ -12,6 +13,7 @@ export class MeController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
+  @RequirePermission('identity.read')
   me(
     @CurrentPrincipal() principal: Principal,
   ): Principal & { partyName: { en: string; local: string } } {

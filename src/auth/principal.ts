@@ -11,5 +11,10 @@ export interface Principal {
   party: string;
   /** ISO country of the party. */
   country: string;
+  /**
+   * How the party reaches the hub (registry): `http` for Lao agencies; `kafka` for a party its
+   * country's partner system speaks for, whose officers may read over HTTP but change nothing.
+   */
+  channel: 'http' | 'kafka';
   roles: readonly Role[];
 }

@@ -24,6 +24,9 @@ export function databaseOptions(url: string, poolSize: number): DataSourceOption
       // Fail fast when PostgreSQL is down so requests get a 503 instead of hanging.
       connectionTimeoutMillis: 3000,
       idleTimeoutMillis: 30000,
+      // Transactions rely on READ COMMITTED (see Transactions); fixed here, whatever the server's
+      // default_transaction_isolation, so no transaction needs a SET TRANSACTION round trip.
+      options: '-c default_transaction_isolation=read\\ committed',
     },
   };
 }

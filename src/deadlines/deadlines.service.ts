@@ -34,22 +34,26 @@ export class DeadlinesService {
     const now = this.clock.now();
     const waiting = waitingStepOf(referral.status);
 
+    const meet = `UPDATE referral_deadlines SET met_at = $2
+        WHERE referral_id = $1 AND met_at IS NULL AND step IS DISTINCT FROM $3::text`;
+    if (waiting === undefined) {
+      await tx.query(meet, [referral.id, now, null]);
+      return;
+    }
+    // One statement (one round trip) meets the steps left behind and opens the new one. Both
+    // parts read the same snapshot, which is safe: the UPDATE never touches the step the INSERT
+    // checks for. The INSERT is skipped when that step is already open because it spans several
+    // states (ACCEPTED → HANDOVER_SCHEDULED).
     await tx.query(
-      `UPDATE referral_deadlines SET met_at = $2
-        WHERE referral_id = $1 AND met_at IS NULL AND step IS DISTINCT FROM $3::text`,
-      [referral.id, now, waiting?.step ?? null],
-    );
-    if (waiting === undefined) return;
-
-    // Already open when the step spans several states (ACCEPTED → HANDOVER_SCHEDULED).
-    await tx.query(
-      `INSERT INTO referral_deadlines (referral_id, step, opened_seq, due_at, waiting_party)
-       SELECT $1, $2, $3, $4, $5
+      `WITH met AS (${meet})
+       INSERT INTO referral_deadlines (referral_id, step, opened_seq, due_at, waiting_party)
+       SELECT $1, $3, $4, $5, $6
         WHERE NOT EXISTS (SELECT 1 FROM referral_deadlines
-                           WHERE referral_id = $1 AND step = $2 AND met_at IS NULL)
+                           WHERE referral_id = $1 AND step = $3 AND met_at IS NULL)
        ON CONFLICT DO NOTHING`,
       [
         referral.id,
+        now,
         waiting.step,
         change.seq,
         this.policy.dueAt(waiting.step, referral.priority, now),

@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
-import type { CaseMessageRow } from './case-message';
+import type { DataKey } from '../privacy/data-key';
+import type { CaseMessageRow, SealedCaseMessageRow } from './case-message';
 
-/** SQL of `case_messages`. */
+/** What a message's sealed part is bound to. */
+function sealedPurpose(messageId: string): string {
+  return `message:${messageId}`;
+}
+
+/** The personal part of a message, sealed with the referral's data key. */
+interface MessageContent {
+  body: string;
+  attachments: unknown[];
+}
+
+/** SQL of `case_messages`. Body and attachments are stored sealed with the referral's key. */
 @Injectable()
 export class CaseMessageRepository {
   async insert(
     tx: Tx,
+    key: DataKey,
     m: {
       id: string;
       referralId: string;
@@ -22,9 +35,9 @@ export class CaseMessageRepository {
     },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO case_messages (id, referral_id, seq, author_party, author, language, body,
-         attachments, event_id, created_at, delivered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO case_messages (id, referral_id, seq, author_party, author, language,
+         sealed_content, event_id, created_at, delivered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         m.id,
         m.referralId,
@@ -32,8 +45,7 @@ export class CaseMessageRepository {
         m.authorParty,
         m.author,
         m.language,
-        m.body,
-        JSON.stringify(m.attachments),
+        key.sealJson(sealedPurpose(m.id), { body: m.body, attachments: m.attachments }),
         m.eventId,
         m.createdAt,
         m.deliveredAt,
@@ -47,9 +59,13 @@ export class CaseMessageRepository {
     );
   }
 
-  /** A page of a referral's messages in order; marks the other party's as read by `reader`. */
+  /**
+   * A page of a referral's messages in order, opened with `key` (null once erased: bodies are
+   * gone); marks the other party's as read by `reader`.
+   */
   async pageAndMarkRead(
     tx: Tx,
+    key: DataKey | null,
     referralId: string,
     reader: string,
     afterSeq: number,
@@ -63,12 +79,17 @@ export class CaseMessageRepository {
                      ORDER BY seq LIMIT $5)`,
       [referralId, reader, afterSeq, now, limit],
     );
-    return tx.query<CaseMessageRow[]>(
-      `SELECT id, referral_id, seq, author_party, author, language, body, attachments, created_at,
+    const rows = await tx.query<SealedCaseMessageRow[]>(
+      `SELECT id, referral_id, seq, author_party, author, language, sealed_content, created_at,
          delivered_at, read_at
        FROM case_messages WHERE referral_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [referralId, afterSeq, limit],
     );
+    return rows.map(({ sealed_content, ...row }) => {
+      const content = key?.openJson(sealedPurpose(row.id), sealed_content) as
+        MessageContent | undefined;
+      return { ...row, body: content?.body ?? null, attachments: content?.attachments ?? [] };
+    });
   }
 
   /**

@@ -10,7 +10,8 @@ export interface CaseMessageView {
   authorParty: string;
   author: string;
   language: string;
-  body: string;
+  /** Null once the referral's personal data is erased. */
+  body: string | null;
   attachments: unknown[];
   createdAt: string;
   deliveredAt: string | null;
@@ -20,19 +21,24 @@ export interface CaseMessageView {
   direction: 'outbound' | 'inbound';
 }
 
-/** A row of `case_messages`. */
-export interface CaseMessageRow {
+/** A row of `case_messages` as stored, its body and attachments sealed. */
+export interface SealedCaseMessageRow {
   id: string;
   referral_id: string;
   seq: number;
   author_party: string;
   author: string;
   language: string;
-  body: string;
-  attachments: unknown[];
+  sealed_content: Buffer;
   created_at: Date;
   delivered_at: Date | null;
   read_at: Date | null;
+}
+
+/** A message row opened: body null (and no attachments) once the personal data is erased. */
+export interface CaseMessageRow extends Omit<SealedCaseMessageRow, 'sealed_content'> {
+  body: string | null;
+  attachments: unknown[];
 }
 
 export function toMessageView(row: CaseMessageRow, viewerParty: string): CaseMessageView {

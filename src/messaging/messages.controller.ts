@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import type { CaseMessageView } from './case-message';
 import { MessagesService } from './messages.service';
 import { IntegerParam } from '../common/integer-param';
@@ -31,6 +32,7 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Post()
+  @RequirePermission('message.post')
   @ApiOperation({ summary: 'Post a case message (travels to a partner as mrh.message.posted.v1)' })
   post(
     @CurrentPrincipal() principal: Principal,
@@ -41,6 +43,7 @@ export class MessagesController {
   }
 
   @Get()
+  @RequirePermission('message.read')
   @ApiOperation({ summary: "The referral's messages in order; the other party's become read" })
   list(
     @CurrentPrincipal() principal: Principal,

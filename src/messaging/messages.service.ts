@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PostMessageBody, validatePayload } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
+import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
 import { AppConfig } from '../config/app-config';
@@ -40,12 +41,9 @@ export class MessagesService {
 
   /** `POST /v1/referrals/{id}/messages` by an officer. */
   async post(principal: Principal, referralId: string, body: unknown): Promise<CaseMessageView> {
-    if (!principal.roles.some((r) => r === 'liaison_officer' || r === 'supervisor')) {
-      throw new ReferralError(
-        'not-allowed',
-        'Only liaison officers and supervisors post messages.',
-      );
-    }
+    // Only a side of the referral posts, whatever the scope: the lock below finds it for its
+    // parties alone.
+    requireGrant(principal, 'message.post');
     const parsed = validatePayload(PostMessageBody, body);
     if (!parsed.ok) {
       throw new CommonError(
@@ -72,6 +70,7 @@ export class MessagesService {
       const change = await this.store(tx, referral, actor, message);
       const [row] = await this.messages.pageAndMarkRead(
         tx,
+        referral.dataKey,
         referral.id,
         principal.party,
         change.seq - 1,
@@ -90,10 +89,12 @@ export class MessagesService {
     afterSeq: number,
     limit: number,
   ): Promise<{ items: CaseMessageView[]; nextCursor: string | null }> {
+    const scope = requireGrant(principal, 'message.read');
     return this.transactions.run(async (tx) => {
-      const referral = await this.visible.find(tx, referralId, principal.party);
+      const referral = await this.visible.findInScope(tx, referralId, principal.party, scope);
       const rows = await this.messages.pageAndMarkRead(
         tx,
+        referral.dataKey,
         referral.id,
         principal.party,
         afterSeq,
@@ -148,7 +149,9 @@ export class MessagesService {
       referral.senderParty === actor.party ? referral.receiverParty : referral.senderParty;
     const deliveredAt =
       this.config.registry.party(counterpart)?.channel === 'http' ? change.occurredAt : null;
-    await this.messages.insert(tx, {
+    // postMessage refuses a referral whose data key is destroyed.
+    if (!referral.dataKey) throw new Error('a message was numbered on an erased referral');
+    await this.messages.insert(tx, referral.dataKey, {
       id: message.messageId,
       referralId: referral.id,
       seq: change.seq,

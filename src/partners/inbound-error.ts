@@ -22,6 +22,7 @@ export type InboundErrorCode =
   | 'stale-state'
   | 'duplicate-referral'
   | 'not-allowed'
+  | 'personal-data-erased'
   | 'unsupported-type';
 
 /** Codes whose records are dead-lettered as well as answered. */

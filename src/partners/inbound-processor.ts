@@ -442,6 +442,7 @@ function asRefusal(error: unknown): InboundRefusal | undefined {
       case 'not-your-turn':
       case 'stale-state':
       case 'not-allowed':
+      case 'personal-data-erased':
         return new InboundRefusal(error.code, error.detail, error.errors);
       default:
         return undefined;

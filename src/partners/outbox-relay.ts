@@ -4,16 +4,22 @@ import { AppConfig } from '../config/app-config';
 import { LeaderLoop } from '../database/leader-loop';
 import { Transactions } from '../database/transactions';
 import { KafkaGateway } from '../kafka/kafka-gateway';
+import type { DataKey } from '../privacy/data-key';
+import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
+import { sealedEventPurpose } from './outbox-writer';
 
 /** Advisory-lock key of the relay leader (any constant; shared by every hub instance). */
 const RELAY_LOCK_KEY = 727_001;
 const IDLE_POLL_MS = 1000;
 
-interface OutboxRow {
+interface OutboxRow extends StoredKey {
   id: string;
+  event_id: string;
   topic: string;
   message_key: string;
-  value: string;
+  referral_id: string | null;
+  value: string | null;
+  sealed_value: Buffer | null;
   headers: Record<string, string>;
 }
 
@@ -45,6 +51,7 @@ export class OutboxRelay extends LeaderLoop {
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
     @Inject(KafkaGateway) private readonly kafka: KafkaGateway,
+    private readonly vault: PersonalDataVault,
   ) {
     super({
       databaseUrl: config.env.DATABASE_URL,
@@ -68,11 +75,15 @@ export class OutboxRelay extends LeaderLoop {
   /** Publishes the oldest unpublished rows; more may wait when a full batch went out. */
   protected async round(): Promise<boolean> {
     const rows = await this.transactions.query<OutboxRow>(
-      `SELECT id, topic, message_key, value, headers FROM outbox
-       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      `SELECT o.id, o.event_id, o.topic, o.message_key, o.referral_id, o.value, o.sealed_value,
+         o.headers, k.master_key_id, k.wrapped_key
+       FROM outbox o
+       LEFT JOIN referral_keys k ON o.sealed_value IS NOT NULL AND k.referral_id = o.referral_id
+       WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
       [this.config.env.OUTBOX_BATCH_SIZE],
     );
     if (rows.length === 0) return false;
+    const { sendable, unreadable } = this.open(rows);
     // Fencing: make sure we still hold the lock (our session is alive) before sending.
     await this.confirmLeadership();
     const producer = await this.connectedProducer();
@@ -80,22 +91,71 @@ export class OutboxRelay extends LeaderLoop {
       string,
       { key: string; value: string; headers: Record<string, string> }[]
     >();
-    for (const row of rows) {
+    for (const { row, value } of sendable) {
       const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value: row.value, headers: row.headers });
+      messages.push({ key: row.message_key, value, headers: row.headers });
       byTopic.set(row.topic, messages);
     }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-    await this.transactions.query(
-      `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id)],
-    );
+    if (byTopic.size > 0) {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      await this.transactions.query(
+        `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
+        [sendable.map((s) => s.row.id)],
+      );
+    }
+    if (unreadable.length > 0) await this.discard(unreadable);
     this.counters.published += rows.length;
     this.counters.batches++;
     return rows.length > 0;
+  }
+
+  /**
+   * The events of a round as they go on the wire, opened where sealed (one unwrap per referral).
+   * A sealed event whose key is gone cannot be sent by anyone any more; erasure refuses while a
+   * referral has events in the outbox, so this is a defect to report, not a state to wait out.
+   */
+  private open(rows: OutboxRow[]): {
+    sendable: { row: OutboxRow; value: string }[];
+    unreadable: OutboxRow[];
+  } {
+    const keys = new Map<string, DataKey | null>();
+    const sendable: { row: OutboxRow; value: string }[] = [];
+    const unreadable: OutboxRow[] = [];
+    for (const row of rows) {
+      if (row.sealed_value === null || row.referral_id === null) {
+        if (row.value !== null) sendable.push({ row, value: row.value });
+        else unreadable.push(row);
+        continue;
+      }
+      let key = keys.get(row.referral_id);
+      if (key === undefined) {
+        key = this.vault.fromRow(row.referral_id, row);
+        keys.set(row.referral_id, key);
+      }
+      if (key)
+        sendable.push({
+          row,
+          value: key.openText(sealedEventPurpose(row.event_id), row.sealed_value),
+        });
+      else unreadable.push(row);
+    }
+    return { sendable, unreadable };
+  }
+
+  private async discard(rows: OutboxRow[]): Promise<void> {
+    this.logger.error(
+      `outbox relay: ${rows.length} sealed event(s) whose referral's data key was destroyed ` +
+        `cannot be sent and are discarded: ${rows.map((r) => r.event_id).join(', ')}`,
+    );
+    await this.transactions.query(
+      `UPDATE outbox SET published_at = now(), discarded = 'data key destroyed before publication'
+       WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
+    this.counters.failures += rows.length;
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { cloudEventHeaders, isUuid, type CloudEvent } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
+import type { DataKey } from '../privacy/data-key';
+import { PersonalDataVault } from '../privacy/personal-data-vault';
 import { EventSigner } from './event-signer';
 
 /** Where an outbox event goes. */
@@ -10,26 +12,57 @@ export interface OutboxTarget {
   key: string;
 }
 
+/** What the relay's copy of an outbox event is bound to when sealed. */
+export function sealedEventPurpose(eventId: string): string {
+  return `outbox:${eventId}`;
+}
+
 /**
  * Writes events to the outbox inside the caller's transaction: they exist if and only if the
  * change they announce committed. The relay publishes them later, in insertion order.
+ *
+ * An event about a referral is stored sealed with that referral's data key (it may carry the
+ * referral's personal data); events of no referral, or of one whose data is erased, in clear.
  */
 @Injectable()
 export class OutboxWriter {
-  constructor(private readonly signer: EventSigner) {}
+  constructor(
+    private readonly signer: EventSigner,
+    private readonly vault: PersonalDataVault,
+  ) {}
 
-  async enqueue(tx: Tx, target: OutboxTarget, event: CloudEvent): Promise<void> {
+  /**
+   * @param dataKey the referral's key when the caller holds it (null: erased); when omitted it is
+   *   looked up from the event's subject.
+   */
+  async enqueue(
+    tx: Tx,
+    target: OutboxTarget,
+    event: CloudEvent,
+    dataKey?: DataKey | null,
+  ): Promise<void> {
     const signed = this.signer.sign(event);
+    const referralId = isUuid(signed.subject) ? signed.subject : null;
+    const key =
+      dataKey !== undefined || referralId === null
+        ? (dataKey ?? null)
+        : ((await this.vault.keyOf(tx, referralId)) ?? null);
+    if (key && key.referralId !== referralId) {
+      throw new Error(`event ${signed.id} is about ${signed.subject}, not ${key.referralId}`);
+    }
+    const value = JSON.stringify(signed);
     await tx.query(
-      `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, value, headers)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, value,
+         sealed_value, headers)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         signed.id,
         target.topic,
         target.key,
-        isUuid(signed.subject) ? signed.subject : null,
+        referralId,
         signed.referralseq ?? null,
-        JSON.stringify(signed),
+        key ? null : value,
+        key ? key.sealText(sealedEventPurpose(signed.id), value) : null,
         JSON.stringify(cloudEventHeaders(signed)),
       ],
     );

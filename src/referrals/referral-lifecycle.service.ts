@@ -16,7 +16,7 @@ import { buildEvent } from '../partners/hub-events';
 import { OutboxWriter } from '../partners/outbox-writer';
 import { actorId, type Actor } from './actor';
 import { ReferralError } from './referral.error';
-import type { ReferralChange, ReferralRecord } from './referral.record';
+import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { decide } from './referral-lifecycle';
 import { VisibleReferrals } from './visible-referrals';
@@ -93,8 +93,8 @@ export class ReferralLifecycleService {
    * Stores a referral that a partner system submitted (it arrives already SUBMITTED, as change 1)
    * and queues the receipt.
    */
-  async createSubmitted(tx: Tx, referral: ReferralRecord, actor: Actor): Promise<AppliedChange> {
-    await this.referrals.insert(tx, referral);
+  async createSubmitted(tx: Tx, submitted: NewReferral, actor: Actor): Promise<AppliedChange> {
+    const referral = await this.referrals.insert(tx, submitted);
     const change = await this.record(
       tx,
       referral,
@@ -149,6 +149,13 @@ export class ReferralLifecycleService {
     eventData: Record<string, unknown>,
     now: Date,
   ): Promise<ReferralChange> {
+    const key = next.dataKey;
+    if (!key) {
+      throw new ReferralError(
+        'personal-data-erased',
+        "The referral's personal data was erased; nothing more can be added to it.",
+      );
+    }
     const eventType =
       action === 'message' ? EVENT_TYPES.messagePosted : LIFECYCLE_ACTIONS[action].eventType;
     const causationId = actor.kind === 'partner-system' ? actor.eventId : null;
@@ -166,7 +173,7 @@ export class ReferralLifecycleService {
       causationId,
       occurredAt: now,
     };
-    await this.referrals.insertChange(tx, change);
+    await this.referrals.insertChange(tx, change, key);
     await this.audit.record(tx, {
       actorKind: actor.kind,
       actor: actorId(actor),
@@ -179,7 +186,8 @@ export class ReferralLifecycleService {
       eventId: actor.kind === 'partner-system' ? actor.eventId : change.eventId,
       payload: eventData,
     });
-    await this.announce(tx, next, change, actor);
+    // A draft is private to its sender: withdrawing one tells no partner about it.
+    if (fromStatus !== 'DRAFT' || action === 'submit') await this.announce(tx, next, change, actor);
     return change;
   }
 
@@ -208,6 +216,7 @@ export class ReferralLifecycleService {
         tx,
         { topic: toTopic(countryOfParty(counterpart)), key: referral.id },
         event,
+        referral.dataKey,
       );
     }
     if (actor.kind === 'partner-system') {
@@ -224,6 +233,7 @@ export class ReferralLifecycleService {
         tx,
         { topic: toTopic(countryOfParty(actor.party)), key: referral.id },
         receipt,
+        referral.dataKey,
       );
     }
   }

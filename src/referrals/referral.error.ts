@@ -9,6 +9,8 @@ export type ReferralErrorCode =
   | 'stale-state'
   | 'idempotency-key-reused'
   | 'consent-required'
+  | 'personal-data-erased'
+  | 'erasure-not-allowed'
   | 'not-allowed';
 
 /** A referral action refused for a reason the caller can act on. */

@@ -1,6 +1,10 @@
+import type { DataKey } from '../privacy/data-key';
 import type { ReferralStatus } from './referral-status';
 
-/** One referral as stored (`referrals` table), with the content as the sender wrote it. */
+/**
+ * One referral as stored (`referrals` table), with the content as the sender wrote it, opened
+ * with the referral's data key.
+ */
 export interface ReferralRecord {
   id: string;
   type: string;
@@ -14,8 +18,14 @@ export interface ReferralRecord {
   receiverReference: string | null;
   handlingCode: string;
   origin: 'http' | 'kafka';
-  /** The referral content (`ReferralContent` of libs/contracts), `to` included. */
-  content: Record<string, unknown>;
+  /**
+   * The referral content (`ReferralContent` of libs/contracts), `to` included. Null once the
+   * personal data is erased, and in list pages, which never open it.
+   */
+  content: Record<string, unknown> | null;
+  /** Seals this referral's personal data; null once erased (the key is destroyed). */
+  dataKey: DataKey | null;
+  personalDataErasedAt: Date | null;
   version: number;
   /** Last `referralseq` handed out; 0 while a draft. */
   seq: number;
@@ -41,3 +51,8 @@ export interface ReferralChange {
   causationId: string | null;
   occurredAt: Date;
 }
+
+/** A referral about to be stored for the first time: its data key is made with it. */
+export type NewReferral = Omit<ReferralRecord, 'dataKey' | 'personalDataErasedAt' | 'content'> & {
+  content: Record<string, unknown>;
+};

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
-import type { ReferralChange, ReferralRecord } from './referral.record';
+import type { DataKey } from '../privacy/data-key';
+import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
+import { personFacts } from './person-facts';
+import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import type { ReferralStatus } from './referral-status';
+
+/** What each sealed value of a referral is, bound into its seal. */
+export const SEALED = {
+  content: 'content',
+  change: (seq: number) => `change:${seq}`,
+} as const;
 
 interface ReferralRow {
   id: string;
@@ -16,7 +25,6 @@ interface ReferralRow {
   receiver_reference: string | null;
   handling_code: string;
   origin: 'http' | 'kafka';
-  content: Record<string, unknown>;
   version: number;
   seq: number;
   created_by: string;
@@ -24,13 +32,22 @@ interface ReferralRow {
   updated_at: Date;
   submitted_at: Date | null;
   closed_at: Date | null;
+  personal_data_erased_at: Date | null;
+}
+
+/** A row read with its sealed content and its data key, to be opened. */
+interface SealedReferralRow extends ReferralRow, StoredKey {
+  sealed_content: Buffer;
 }
 
 /** Filters of the referral list, already scoped to what the caller may see. */
 export interface ReferralQuery {
-  party: string;
+  /** The referrals this party sent or received; `null`: every referral (auditors). */
+  party: string | null;
+  /** Relative to `party`; needs one. */
   direction?: 'inbound' | 'outbound';
   status?: ReferralStatus;
+  /** With `party`: exchanged with this party; without: this party on either side. */
   counterpart?: string;
   type?: string;
   /** Only referrals with a step past its deadline (notified as overdue, not yet done). */
@@ -40,19 +57,32 @@ export interface ReferralQuery {
   limit: number;
 }
 
-const COLUMNS = `id, type, status, priority, sender_party, receiver_party, sender_country,
-  receiver_country, sender_reference, receiver_reference, handling_code, origin, content, version,
-  seq, created_by, created_at, updated_at, submitted_at, closed_at`;
+const COLUMNS = `r.id, r.type, r.status, r.priority, r.sender_party, r.receiver_party,
+  r.sender_country, r.receiver_country, r.sender_reference, r.receiver_reference, r.handling_code,
+  r.origin, r.version, r.seq, r.created_by, r.created_at, r.updated_at, r.submitted_at, r.closed_at,
+  r.personal_data_erased_at`;
+const SEALED_COLUMNS = `${COLUMNS}, r.sealed_content, k.master_key_id, k.wrapped_key`;
+const WITH_KEY = `referrals r LEFT JOIN referral_keys k ON k.referral_id = r.id`;
 
-/** SQL of the referral tables. Hot paths use plain INSERT/UPDATE, not TypeORM's save(). */
+/**
+ * SQL of the referral tables. Hot paths use plain INSERT/UPDATE, not TypeORM's save(). Personal
+ * data goes in and out sealed with the referral's data key (src/privacy/); the person facts the
+ * yearly figures count are written in clear beside it.
+ */
 @Injectable()
 export class ReferralRepository {
-  async insert(tx: Tx, r: ReferralRecord): Promise<void> {
+  constructor(private readonly vault: PersonalDataVault) {}
+
+  /** Stores a new referral with a new data key; returns it as later reads will. */
+  async insert(tx: Tx, r: NewReferral): Promise<ReferralRecord> {
+    const { dataKey, store } = this.vault.newKey(r.id);
+    const facts = personFacts(r.content, r.submittedAt ?? r.createdAt);
     await tx.query(
       `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
          sender_country, receiver_country, sender_reference, receiver_reference, handling_code,
-         origin, content, version, seq, created_by, created_at, updated_at, submitted_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$17,$18)`,
+         origin, version, seq, created_by, created_at, updated_at, submitted_at, sealed_content,
+         person_sex, person_nationality, person_minor, exploitation_types)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16,$17,$18,$19,$20,$21,$22)`,
       [
         r.id,
         r.type,
@@ -66,30 +96,37 @@ export class ReferralRepository {
         r.receiverReference,
         r.handlingCode,
         r.origin,
-        JSON.stringify(r.content),
         r.version,
         r.seq,
         r.createdBy,
         r.createdAt,
         r.submittedAt,
+        dataKey.sealJson(SEALED.content, r.content),
+        facts.sex,
+        facts.nationality,
+        facts.minor,
+        facts.exploitationTypes,
       ],
     );
+    await store(tx);
+    return { ...r, dataKey, personalDataErasedAt: null };
   }
 
   /** The referral, row-locked until the transaction ends: serialises its changes. */
   async lock(tx: Tx, id: string): Promise<ReferralRecord | undefined> {
-    const rows = await tx.query<ReferralRow[]>(
-      `SELECT ${COLUMNS} FROM referrals WHERE id = $1 FOR UPDATE`,
+    const rows = await tx.query<SealedReferralRow[]>(
+      `SELECT ${SEALED_COLUMNS} FROM ${WITH_KEY} WHERE r.id = $1 FOR UPDATE OF r`,
       [id],
     );
-    return rows[0] && toRecord(rows[0]);
+    return rows[0] && this.opened(rows[0]);
   }
 
   async find(tx: Tx, id: string): Promise<ReferralRecord | undefined> {
-    const rows = await tx.query<ReferralRow[]>(`SELECT ${COLUMNS} FROM referrals WHERE id = $1`, [
-      id,
-    ]);
-    return rows[0] && toRecord(rows[0]);
+    const rows = await tx.query<SealedReferralRow[]>(
+      `SELECT ${SEALED_COLUMNS} FROM ${WITH_KEY} WHERE r.id = $1`,
+      [id],
+    );
+    return rows[0] && this.opened(rows[0]);
   }
 
   async exists(tx: Tx, id: string): Promise<boolean> {
@@ -97,11 +134,17 @@ export class ReferralRepository {
     return rows.length > 0;
   }
 
-  /** Writes the state a change left the referral in. */
+  /**
+   * Writes the state a change left the referral in. The content never changes once stored; the
+   * facts derived from it are written again while it is readable, since whether the person is a
+   * minor is judged at submission.
+   */
   async update(tx: Tx, r: ReferralRecord): Promise<void> {
+    const facts = r.content && personFacts(r.content, r.submittedAt ?? r.createdAt);
     await tx.query(
       `UPDATE referrals SET status = $2, version = $3, seq = $4, receiver_reference = $5,
-         content = $6, updated_at = $7, submitted_at = $8, closed_at = $9
+         updated_at = $6, submitted_at = $7, closed_at = $8,
+         person_minor = CASE WHEN $9::boolean THEN $10::boolean ELSE person_minor END
        WHERE id = $1`,
       [
         r.id,
@@ -109,11 +152,24 @@ export class ReferralRepository {
         r.version,
         r.seq,
         r.receiverReference,
-        JSON.stringify(r.content),
         r.updatedAt,
         r.submittedAt,
         r.closedAt,
+        facts !== null,
+        facts?.minor ?? null,
       ],
+    );
+  }
+
+  /** Marks the referral's personal data erased (its data key is destroyed in the same transaction). */
+  async markErased(
+    tx: Tx,
+    id: string,
+    erasure: { by: string; party: string; reason: string; at: Date },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE referrals SET personal_data_erased_at = $2, erasure = $3 WHERE id = $1`,
+      [id, erasure.at, JSON.stringify({ ...erasure, at: erasure.at.toISOString() })],
     );
   }
 
@@ -129,10 +185,11 @@ export class ReferralRepository {
     ]);
   }
 
-  async insertChange(tx: Tx, c: ReferralChange): Promise<void> {
+  /** Records a change; its data (questions, answers, notes, names) sealed with `key`. */
+  async insertChange(tx: Tx, c: ReferralChange, key: DataKey): Promise<void> {
     await tx.query(
       `INSERT INTO referral_changes (referral_id, seq, action, event_type, event_id, actor_party,
-         actor, from_status, to_status, data, causation_id, occurred_at)
+         actor, from_status, to_status, sealed_data, causation_id, occurred_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
       [
         c.referralId,
@@ -144,54 +201,73 @@ export class ReferralRepository {
         c.actor,
         c.fromStatus,
         c.toStatus,
-        JSON.stringify(c.data),
+        key.sealJson(SEALED.change(c.seq), c.data),
         c.causationId,
         c.occurredAt,
       ],
     );
   }
 
-  /** A page of the referrals `party` sent or received, newest first. */
+  /** A page of the referrals `party` sent or received (or of all), newest first. */
   async list(tx: Tx, q: ReferralQuery): Promise<ReferralRecord[]> {
     const where: string[] = [];
-    const params: unknown[] = [q.party];
+    const params: unknown[] = [];
     const add = (sql: string, value: unknown): void => {
       params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
+      where.push(sql.replaceAll('?', `$${params.length}`));
     };
-    if (q.direction === 'outbound') where.push('sender_party = $1');
-    else if (q.direction === 'inbound') where.push('receiver_party = $1');
-    else where.push('(sender_party = $1 OR receiver_party = $1)');
-    // Drafts are private to their sender.
-    where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
+    if (q.party !== null) {
+      params.push(q.party);
+      if (q.direction === 'outbound') where.push('sender_party = $1');
+      else if (q.direction === 'inbound') where.push('receiver_party = $1');
+      else where.push('(sender_party = $1 OR receiver_party = $1)');
+      // Drafts are private to their sender.
+      where.push(`(status <> 'DRAFT' OR sender_party = $1)`);
+    } else if (q.direction) {
+      throw new Error('a direction needs a party to be relative to');
+    }
     if (q.status) add('status = ?', q.status);
     if (q.type) add('type = ?', q.type);
     if (q.overdue) {
-      where.push(`EXISTS (SELECT 1 FROM referral_deadlines d WHERE d.referral_id = referrals.id
+      where.push(`EXISTS (SELECT 1 FROM referral_deadlines d WHERE d.referral_id = r.id
         AND d.met_at IS NULL AND d.overdue_at IS NOT NULL)`);
     }
-    if (q.counterpart) {
+    if (q.counterpart && q.party !== null) {
       params.push(q.counterpart);
       const n = params.length;
       where.push(
         `((sender_party = $1 AND receiver_party = $${n}) OR (receiver_party = $1 AND sender_party = $${n}))`,
       );
+    } else if (q.counterpart) {
+      add('(sender_party = ? OR receiver_party = ?)', q.counterpart);
     }
     if (q.before) {
       params.push(q.before.createdAt, q.before.id);
       where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
     }
     params.push(q.limit);
+    // A page shows metadata only: nothing is opened.
     const rows = await tx.query<ReferralRow[]>(
-      `SELECT ${COLUMNS} FROM referrals WHERE ${where.join(' AND ')}
+      `SELECT ${COLUMNS} FROM referrals r ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toRecord);
+    return rows.map((row) => toRecord(row, null, null));
+  }
+
+  private opened(row: SealedReferralRow): ReferralRecord {
+    const dataKey = this.vault.fromRow(row.id, row);
+    const content =
+      dataKey && (dataKey.openJson(SEALED.content, row.sealed_content) as Record<string, unknown>);
+    return toRecord(row, content, dataKey);
   }
 }
 
-function toRecord(row: ReferralRow): ReferralRecord {
+function toRecord(
+  row: ReferralRow,
+  content: Record<string, unknown> | null,
+  dataKey: DataKey | null,
+): ReferralRecord {
   return {
     id: row.id,
     type: row.type,
@@ -205,7 +281,8 @@ function toRecord(row: ReferralRow): ReferralRecord {
     receiverReference: row.receiver_reference,
     handlingCode: row.handling_code,
     origin: row.origin,
-    content: row.content,
+    content,
+    dataKey,
     version: row.version,
     seq: row.seq,
     createdBy: row.created_by,
@@ -213,5 +290,6 @@ function toRecord(row: ReferralRow): ReferralRecord {
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
     closedAt: row.closed_at,
+    personalDataErasedAt: row.personal_data_erased_at,
   };
 }

@@ -2,8 +2,9 @@ import type { ReferralRecord } from './referral.record';
 import { availableActions } from './referral-lifecycle';
 
 /**
- * A referral as the HTTP API shows it to one party. `content` (personal data) only in the
- * single-referral view; lists carry metadata only.
+ * A referral as the HTTP API shows it to one caller. `content` (personal data) only in the
+ * single-referral view of its parties' officers; lists carry metadata only; auditors' single view
+ * carries metadata and `personalData: "withheld"`.
  */
 export interface ReferralView {
   id: string;
@@ -12,8 +13,8 @@ export interface ReferralView {
   priority: string;
   from: string;
   to: string;
-  /** `outbound` for the sender, `inbound` for the receiver. */
-  direction: 'outbound' | 'inbound';
+  /** `outbound` for the sender, `inbound` for the receiver, `null` for others (auditors). */
+  direction: 'outbound' | 'inbound' | null;
   senderReference: string;
   receiverReference: string | null;
   handlingCode: string;
@@ -26,17 +27,29 @@ export interface ReferralView {
   updatedAt: string;
   submittedAt: string | null;
   closedAt: string | null;
-  /** Lifecycle actions the viewing party may take now. */
+  /** Lifecycle actions the viewing party may take now (none for a withheld view). */
   availableActions: string[];
-  content?: Record<string, unknown>;
+  /** The referral content (single-referral view only); null once the personal data is erased. */
+  content?: Record<string, unknown> | null;
+  /** When the personal data was erased (crypto-shredded); null while it is kept. */
+  personalDataErasedAt: string | null;
+  /** Only when the caller may not see the personal data: `content` is left out on purpose. */
+  personalData?: 'withheld';
 }
+
+/**
+ * How much of a referral a view shows: `full` with its content (a party's single view),
+ * `metadata` without (lists), `withheld` without and saying so (auditors' single view).
+ */
+export type ViewDetail = 'full' | 'metadata' | 'withheld';
 
 export function toReferralView(
   r: ReferralRecord,
   viewerParty: string,
-  withContent: boolean,
+  detail: ViewDetail,
 ): ReferralView {
-  const direction = r.senderParty === viewerParty ? 'outbound' : 'inbound';
+  const direction =
+    r.senderParty === viewerParty ? 'outbound' : r.receiverParty === viewerParty ? 'inbound' : null;
   const view: ReferralView = {
     id: r.id,
     type: r.type,
@@ -55,9 +68,14 @@ export function toReferralView(
     updatedAt: r.updatedAt.toISOString(),
     submittedAt: r.submittedAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
-    availableActions: availableActions(r.status, direction === 'outbound' ? 'sender' : 'receiver'),
+    availableActions:
+      direction === null || detail === 'withheld'
+        ? []
+        : availableActions(r.status, direction === 'outbound' ? 'sender' : 'receiver'),
+    personalDataErasedAt: r.personalDataErasedAt?.toISOString() ?? null,
   };
-  if (withContent) view.content = r.content;
+  if (detail === 'full') view.content = r.content;
+  if (detail === 'withheld') view.personalData = 'withheld';
   return view;
 }
 

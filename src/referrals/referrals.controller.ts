@@ -12,6 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { isLifecycleAction, LIFECYCLE_ACTION_NAMES, validatePayload } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import { CommonError } from '../common/problem/common.error';
 import { ListReferralsQuery, SubmitBody } from './referral-requests.dto';
 import { etagOf, parseIfMatch, type ReferralView } from './referral.view';
@@ -28,6 +29,7 @@ export class ReferralsController {
   constructor(private readonly referrals: ReferralsService) {}
 
   @Post()
+  @RequirePermission('referral.create')
   @ApiOperation({ summary: 'Create a draft referral' })
   @ApiHeader({
     name: 'Idempotency-Key',
@@ -58,7 +60,11 @@ export class ReferralsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "List the caller's party's referrals, newest first (cursor paging)" })
+  @RequirePermission('referral.list')
+  @ApiOperation({
+    summary:
+      "List the caller's party's referrals (auditors: every referral), newest first (cursor paging)",
+  })
   @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralPage' } })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -76,7 +82,13 @@ export class ReferralsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One referral with its content; ETag is its version' })
+  @RequirePermission('referral.read-metadata')
+  @ApiOperation({
+    summary: 'One referral; ETag is its version',
+    description:
+      'With its content for the officers of its parties (the read is audited). Auditors get the ' +
+      'metadata alone: no `content`, and `personalData: "withheld"`.',
+  })
   @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralView' } })
   @ApiResponse({ status: 404, description: 'No such referral visible to the caller' })
   async get(
@@ -89,8 +101,35 @@ export class ReferralsController {
     return view;
   }
 
+  @Post(':id/submit')
+  @HttpCode(200)
+  @RequirePermission('referral.submit')
+  @ApiOperation({ summary: 'submit (documented with the other actions below)' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralView> {
+    const parsed = validatePayload(SubmitBody, body ?? {});
+    if (!parsed.ok) {
+      throw new CommonError(
+        'validation-failed',
+        'The body is not valid; see errors.',
+        parsed.errors,
+      );
+    }
+    const view = await this.referrals.submit(principal, id, parsed.value, parseIfMatch(ifMatch));
+    void reply.header('etag', etagOf(view.version));
+    return view;
+  }
+
+  /** Every action but submit, which has its own route (and permission) above. */
   @Post(':id/:action')
   @HttpCode(200)
+  @RequirePermission('referral.act')
   @ApiOperation({ summary: 'A lifecycle action (documented per action below)' })
   @ApiParam({ name: 'action', enum: LIFECYCLE_ACTION_NAMES })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
@@ -102,24 +141,10 @@ export class ReferralsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
-    if (!isLifecycleAction(action)) {
+    if (!isLifecycleAction(action) || action === 'submit') {
       throw new CommonError('not-found', `There is no action "${action}" on referrals.`);
     }
-    const version = parseIfMatch(ifMatch);
-    let view: ReferralView;
-    if (action === 'submit') {
-      const parsed = validatePayload(SubmitBody, body ?? {});
-      if (!parsed.ok) {
-        throw new CommonError(
-          'validation-failed',
-          'The body is not valid; see errors.',
-          parsed.errors,
-        );
-      }
-      view = await this.referrals.submit(principal, id, parsed.value, version);
-    } else {
-      view = await this.referrals.act(principal, id, action, body, version);
-    }
+    const view = await this.referrals.act(principal, id, action, body, parseIfMatch(ifMatch));
     void reply.header('etag', etagOf(view.version));
     return view;
   }

@@ -11,13 +11,13 @@ import {
   type LifecycleAction,
 } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
+import { grantOf, requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { CommonError } from '../common/problem/common.error';
-import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
 import { ReferralError } from './referral.error';
-import type { ReferralRecord } from './referral.record';
+import type { NewReferral, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
@@ -53,7 +53,6 @@ class IdempotencyRace extends Error {}
 @Injectable()
 export class ReferralsService {
   constructor(
-    private readonly config: AppConfig,
     private readonly transactions: Transactions,
     private readonly referrals: ReferralRepository,
     private readonly lifecycle: ReferralLifecycleService,
@@ -69,7 +68,7 @@ export class ReferralsService {
     body: unknown,
     idempotencyKey: string | undefined,
   ): Promise<ReferralResponse> {
-    this.assertOfficer(principal);
+    requireGrant(principal, 'referral.create');
     const content = this.validContent(body, principal.party);
     const digest = requestDigest(body);
     if (idempotencyKey !== undefined) {
@@ -77,7 +76,7 @@ export class ReferralsService {
       if (replay) return replay;
     }
     const now = new Date();
-    const referral: ReferralRecord = {
+    const draft: NewReferral = {
       id: randomUUID(),
       type: content.type,
       status: 'DRAFT',
@@ -99,16 +98,23 @@ export class ReferralsService {
       submittedAt: null,
       closedAt: null,
     };
-    const view = toReferralView(referral, principal.party, true);
+    const view = toReferralView(
+      { ...draft, dataKey: null, personalDataErasedAt: null },
+      principal.party,
+      'full',
+    );
     try {
       await this.transactions.run(async (tx) => {
-        await this.referrals.insert(tx, referral);
+        const referral = await this.referrals.insert(tx, draft);
         if (idempotencyKey === undefined) return;
-        const stored = await this.idempotency.store(tx, principal.party, idempotencyKey, {
-          requestSha256: digest,
-          status: 201,
-          response: view,
-        });
+        if (!referral.dataKey) throw new Error('a new referral has no data key');
+        const stored = await this.idempotency.store(
+          tx,
+          principal.party,
+          idempotencyKey,
+          referral.dataKey,
+          { requestSha256: digest, status: 201, referralId: referral.id, response: view },
+        );
         if (!stored) throw new IdempotencyRace();
       });
     } catch (error) {
@@ -127,12 +133,12 @@ export class ReferralsService {
     body: { consentOverride?: { reason: string } },
     ifMatch: number | undefined,
   ): Promise<ReferralView> {
-    this.assertOfficer(principal);
+    requireGrant(principal, 'referral.submit');
     return this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, id, principal.party);
       this.checkVersion(referral, ifMatch);
       if (referral.status === 'DRAFT') this.checkConsent(principal, referral, body);
-      const { referral: next } = await this.lifecycle.apply(
+      const { referral: next, change } = await this.lifecycle.apply(
         tx,
         referral,
         { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
@@ -140,13 +146,28 @@ export class ReferralsService {
         {},
       );
       if (body.consentOverride) {
-        await this.referrals.recordConsentOverride(tx, id, {
+        const override = {
           by: principal.sub,
           reason: body.consentOverride.reason,
-          at: new Date().toISOString(),
+          at: change.occurredAt.toISOString(),
+        };
+        await this.referrals.recordConsentOverride(tx, id, override);
+        // The supervisor's own entry, beside the submission's: who overrode, and why, verbatim.
+        await this.audit.record(tx, {
+          actorKind: 'officer',
+          actor: principal.sub,
+          actorParty: principal.party,
+          actorRoles: principal.roles,
+          action: 'referral.consent-override',
+          referralId: id,
+          stateBefore: referral.status,
+          stateAfter: next.status,
+          eventId: change.eventId,
+          payload: override,
+          outcome: override.reason,
         });
       }
-      return toReferralView(next, principal.party, true);
+      return toReferralView(next, principal.party, 'full');
     });
   }
 
@@ -158,7 +179,7 @@ export class ReferralsService {
     body: unknown,
     ifMatch: number | undefined,
   ): Promise<ReferralView> {
-    this.assertOfficer(principal);
+    requireGrant(principal, 'referral.act');
     const data = this.validActionBody(action, body ?? {});
     return this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, id, principal.party);
@@ -177,14 +198,23 @@ export class ReferralsService {
         action,
         data,
       );
-      return toReferralView(next, principal.party, true);
+      return toReferralView(next, principal.party, 'full');
     });
   }
 
-  /** One referral with its personal data: the read itself goes into the audit trail. */
+  /**
+   * One referral: with its personal data where the caller's grant of `referral.read-personal`
+   * reaches it (the read itself goes into the audit trail), else its metadata where
+   * `referral.read-metadata` does (auditors), else 404.
+   */
   async get(principal: Principal, id: string): Promise<ReferralView> {
-    const referral = await this.transactions.run(async (tx) => {
-      const found = await this.visible.find(tx, id, principal.party);
+    const personal = grantOf(principal, 'referral.read-personal');
+    const metadata = requireGrant(principal, 'referral.read-metadata');
+    return this.transactions.run(async (tx) => {
+      const found = await this.visible.findInScope(tx, id, principal.party, metadata);
+      if (personal === null || !VisibleReferrals.inScope(found, principal.party, personal)) {
+        return toReferralView(found, principal.party, 'withheld');
+      }
       await this.audit.record(tx, {
         actorKind: 'officer',
         actor: principal.sub,
@@ -195,19 +225,27 @@ export class ReferralsService {
         stateBefore: found.status,
         stateAfter: found.status,
       });
-      return found;
+      return toReferralView(found, principal.party, 'full');
     });
-    return toReferralView(referral, principal.party, true);
   }
 
   async list(
     principal: Principal,
     filters: ListFilters,
   ): Promise<{ items: ReferralView[]; nextCursor: string | null }> {
+    const scope = requireGrant(principal, 'referral.list');
+    if (scope === 'all' && filters.direction) {
+      throw validationFailed([
+        {
+          path: 'direction',
+          message: "is relative to a party; auditors' lists are of every party",
+        },
+      ]);
+    }
     const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
     const rows = await this.transactions.run((tx) =>
       this.referrals.list(tx, {
-        party: principal.party,
+        party: scope === 'all' ? null : principal.party,
         limit: filters.limit + 1,
         ...(filters.direction && { direction: filters.direction }),
         ...(filters.status && { status: filters.status }),
@@ -220,7 +258,7 @@ export class ReferralsService {
     const page = rows.slice(0, filters.limit);
     const last = page.at(-1);
     return {
-      items: page.map((r) => toReferralView(r, principal.party, false)),
+      items: page.map((r) => toReferralView(r, principal.party, 'metadata')),
       nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
     };
   }
@@ -256,24 +294,14 @@ export class ReferralsService {
         'This Idempotency-Key was used with a different body; use a new key for a new request.',
       );
     }
-    return { status: stored.status, body: stored.response as ReferralView, replayed: true };
-  }
-
-  /** Officers of agencies served by the HTTP API write; auditors and admins read only. */
-  private assertOfficer(principal: Principal): void {
-    const party = this.config.registry.party(principal.party);
-    if (party?.channel !== 'http') {
-      throw new ReferralError(
-        'not-allowed',
-        `${principal.party} is served by its country's partner system, not by the HTTP API.`,
-      );
+    if (stored.response !== null) {
+      return { status: stored.status, body: stored.response as ReferralView, replayed: true };
     }
-    if (!principal.roles.some((r) => r === 'liaison_officer' || r === 'supervisor')) {
-      throw new ReferralError(
-        'not-allowed',
-        'Only liaison officers and supervisors change referrals.',
-      );
-    }
+    // The first response showed personal data since erased: answer with what is left.
+    const current = await this.transactions.run((tx) =>
+      this.visible.find(tx, stored.referralId, party),
+    );
+    return { status: stored.status, body: toReferralView(current, party, 'full'), replayed: true };
   }
 
   private checkConsent(
@@ -282,7 +310,7 @@ export class ReferralsService {
     body: { consentOverride?: { reason: string } },
   ): void {
     if (referral.type !== 'VICTIM_REPATRIATION') return;
-    const victim = referral.content['victim'] as
+    const victim = referral.content?.['victim'] as
       { consent?: { dataSharing?: boolean } } | undefined;
     if (victim?.consent?.dataSharing === true) {
       if (body.consentOverride) {
@@ -302,9 +330,7 @@ export class ReferralsService {
         [{ path: 'victim.consent.dataSharing', message: 'must be true to submit' }],
       );
     }
-    if (!principal.roles.includes('supervisor')) {
-      throw new ReferralError('not-allowed', 'Only a supervisor may override missing consent.');
-    }
+    requireGrant(principal, 'referral.consent-override');
   }
 
   private checkVersion(referral: ReferralRecord, ifMatch: number | undefined): void {

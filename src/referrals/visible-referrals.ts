@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '@hub/contracts';
+import type { Scope } from '../auth/permissions';
 import type { Tx } from '../database/transactions';
 import { ReferralError } from './referral.error';
 import type { ReferralRecord } from './referral.record';
@@ -7,8 +8,8 @@ import { ReferralRepository } from './referral.repository';
 
 /**
  * The one place that answers "which referral may this party see": the sender always, the
- * receiver once it is submitted. Anything else — unknown, malformed id, someone else's — is the
- * same 404, so existence is never revealed.
+ * receiver once it is submitted; with a grant of scope `all` (auditors), every one. Anything
+ * else — unknown, malformed id, someone else's — is the same 404, so existence is never revealed.
  */
 @Injectable()
 export class VisibleReferrals {
@@ -20,6 +21,16 @@ export class VisibleReferrals {
       referral.senderParty === party ||
       (referral.receiverParty === party && referral.status !== 'DRAFT')
     );
+  }
+
+  /** True when a grant of `scope` held by an officer of `party` reaches `referral`. */
+  static inScope(referral: ReferralRecord, party: string, scope: Scope): boolean {
+    return scope === 'all' || VisibleReferrals.canSee(referral, party);
+  }
+
+  /** The referral if a grant of `scope` held by an officer of `party` reaches it; else 404. */
+  findInScope(tx: Tx, id: string, party: string, scope: Scope): Promise<ReferralRecord> {
+    return scope === 'all' ? this.findAny(tx, id) : this.find(tx, id, party);
   }
 
   find(tx: Tx, id: string, party: string): Promise<ReferralRecord> {

@@ -1,4 +1,4 @@
-import { AuthError } from '../auth/auth.error';
+import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import type { StatsScope } from './stats-report';
 
@@ -13,18 +13,14 @@ export interface StatsAccess {
 }
 
 /**
- * Who may read the figures, and which. Auditors (the committee's and donors' reviewers): every
- * referral, seen from Laos, exact. Supervisors: the referrals with a party of their own country,
- * seen from it, with small counts suppressed — for a Lao supervisor that is the national
- * committee's view. Anyone else: `forbidden`.
+ * Which figures the caller's grant of `stats.read` reaches. Every referral (auditors: the
+ * committee's and donors' reviewers), seen from Laos, exact; or (supervisors) the referrals with a
+ * party of their own country, seen from it, with small counts suppressed. No grant: `forbidden`.
  */
 export function statsAccessOf(principal: Principal): StatsAccess {
-  if (principal.roles.includes('auditor')) {
+  if (requireGrant(principal, 'stats.read') === 'all') {
     return { scope: { kind: 'all', country: null, viewpoint: HUB_COUNTRY }, exact: true };
   }
-  if (principal.roles.includes('supervisor')) {
-    const country = principal.country;
-    return { scope: { kind: 'country', country, viewpoint: country }, exact: false };
-  }
-  throw new AuthError('forbidden', 'Only supervisors and auditors may read the statistics.');
+  const country = principal.country;
+  return { scope: { kind: 'country', country, viewpoint: country }, exact: false };
 }

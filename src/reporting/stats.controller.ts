@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { RequirePermission } from '../auth/require-permission.decorator';
 import { suppressSmallCounts } from './small-counts';
 import { statsAccessOf } from './stats-access';
 import { CSV_CONTENT_TYPE, statsCsv } from './stats-csv';
@@ -24,13 +25,14 @@ const DESCRIPTION =
 @ApiTags('reporting')
 @ApiBearerAuth()
 @ApiResponse({ status: 401, description: 'No valid bearer token (problem+json)' })
-@ApiResponse({ status: 403, description: 'Neither a supervisor nor an auditor (problem+json)' })
+@ApiResponse({ status: 403, description: 'Not granted stats.read (problem+json)' })
 @ApiResponse({ status: 400, description: 'A date is not valid, or the period is empty' })
 @Controller()
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @Get('stats')
+  @RequirePermission('stats.read')
   @ApiOperation({
     summary: "The committee's yearly figures for a period",
     description: DESCRIPTION,
@@ -50,6 +52,7 @@ export class StatsController {
   }
 
   @Get('stats.csv')
+  @RequirePermission('stats.read')
   @ApiOperation({
     summary: "The committee's yearly figures as CSV (counts under 5 shown as <5)",
     description: DESCRIPTION,

@@ -96,7 +96,7 @@ describe('deadlines and overdue notices (two hub instances, real broker, real da
   async function queuedNotices(referralId: string): Promise<number> {
     const rows = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM outbox
-        WHERE referral_id = $1 AND value::jsonb ->> 'type' = $2`,
+        WHERE referral_id = $1 AND headers ->> 'ce_type' = $2`,
       [referralId, EVENT_TYPES.referralOverdue],
     );
     return Number(rows[0]?.n);

@@ -28,6 +28,7 @@ describe('the published OpenAPI document', () => {
         '/v1/referrals',
         '/v1/referrals/{id}',
         '/v1/referrals/{id}/history',
+        '/v1/referrals/{id}/erase',
         '/v1/referrals/{id}/history/bundle',
         '/v1/audit/checkpoint',
         '/v1/audit/verify',
@@ -56,6 +57,18 @@ describe('the published OpenAPI document', () => {
     expect(reject.responses['409'].content).toHaveProperty('application/problem+json');
     const create = body.paths['/v1/referrals'].post;
     expect(create.parameters.map((p: any) => p.name)).toContain('Idempotency-Key');
+  });
+
+  it('names the action of the role × action table each operation needs', async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs/openapi.json');
+
+    expect(body.paths['/v1/referrals'].post['x-mrh-permission']).toBe('referral.create');
+    expect(body.paths['/v1/referrals/{id}/submit'].post['x-mrh-permission']).toBe(
+      'referral.submit',
+    );
+    expect(body.paths['/v1/referrals/{id}/withdraw'].post['x-mrh-permission']).toBe('referral.act');
+    expect(body.paths['/v1/audit/verify'].get.description).toContain('`audit.verify`');
+    expect(body.paths['/health/live'].get).not.toHaveProperty('x-mrh-permission');
   });
 
   it('serves the interactive UI at /docs', async () => {

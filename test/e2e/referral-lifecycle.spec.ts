@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_TYPES, signEvent, toTopic, verifyEventSignature } from '@hub/contracts';
+import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
 import { example, suspectReferral, victimReferral } from '../support/referral-fixtures';
@@ -202,6 +203,24 @@ describe('referrals across borders (real broker, real database)', () => {
         recipient: 'VN-MPS',
         data: { referralId: id, reason: 'The victim chose to stay with relatives in Laos.' },
       });
+    });
+
+    it('tells no partner of a draft withdrawn before it was ever submitted', async () => {
+      const draft = await bokeo.createDraft(victimReferral('VN-MPS'));
+      const sent = await bokeo.send(victimReferral('VN-MPS'));
+
+      const res = await bokeo.act(draft, 'withdraw', { reason: 'Entered by mistake.' });
+      await bokeo.act(sent, 'withdraw', { reason: 'Found in Laos.' });
+
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('WITHDRAWN');
+      await vn.waitForEvent(sent, EVENT_TYPES.referralWithdrawn);
+      // Nothing about the draft was ever queued for a partner, so nothing can arrive later.
+      const queued = await app
+        .get(Transactions)
+        .query(`SELECT event_id FROM outbox WHERE referral_id = $1`, [draft]);
+      expect(queued).toEqual([]);
+      expect(vn.eventsOf(draft)).toEqual([]);
     });
 
     it("creates a referral a partner submits, and carries the Lao officer's answers back to it", async () => {

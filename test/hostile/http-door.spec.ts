@@ -123,7 +123,7 @@ describe('the HTTP door under hostile input', () => {
 
   async function referralRow(id: string): Promise<Record<string, unknown>> {
     const rows = await db.query<Record<string, unknown>[]>(
-      `SELECT status, version, seq, content, updated_at FROM referrals WHERE id = $1`,
+      `SELECT status, version, seq, sealed_content, updated_at FROM referrals WHERE id = $1`,
       [id],
     );
     return rows[0]!;
@@ -273,6 +273,7 @@ describe('the HTTP door under hostile input', () => {
       (i: string) => ['POST', `/v1/referrals/${i}/withdraw`] as const,
       (i: string) => ['POST', `/v1/referrals/${bystander.id}/${i}`] as const,
       (i: string) => ['POST', `/v1/referrals/${i}/submit`] as const,
+      (i: string) => ['POST', `/v1/referrals/${i}/erase`] as const,
     );
     const raw = fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%AF', '%00', '%2e%2e%2f', '..%2f..%2f');
     await property(

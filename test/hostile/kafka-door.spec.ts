@@ -89,7 +89,7 @@ describe('the Kafka door under hostile input', () => {
 
   async function referralRow(id: string): Promise<Record<string, unknown>> {
     const rows = await db.query<Record<string, unknown>[]>(
-      `SELECT status, version, seq, content, updated_at FROM referrals WHERE id = $1`,
+      `SELECT status, version, seq, sealed_content, updated_at FROM referrals WHERE id = $1`,
       [id],
     );
     return rows[0]!;

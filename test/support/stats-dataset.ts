@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { LIFECYCLE_ACTIONS, type LifecycleAction } from '@hub/contracts';
+import { DataKey } from '../../src/privacy/data-key';
+import { MasterKeyRing } from '../../src/privacy/master-key-ring';
+import { personFacts } from '../../src/referrals/person-facts';
+import { SEALED } from '../../src/referrals/referral.repository';
 
 /**
  * A year of referrals (2019, which no other suite touches) whose yearly figures are known by
@@ -319,7 +325,9 @@ function contentOf(r: DatasetReferral): Record<string, unknown> {
 /**
  * Inserts {@link statsDataset} into the database of `DATABASE_ADMIN_URL` (the schema owner, as
  * `npm test` sets it), unless it is there already. Referrals and changes go in one statement each,
- * so the statement-level triggers of the reporting migration see them as the hub's writes would.
+ * so the statement-level triggers of the reporting migration see them as the hub's writes would;
+ * each referral's content is sealed with a data key of its own and its person facts derived by
+ * the hub's own {@link personFacts}, as the hub stores them.
  */
 export async function insertStatsDataset(
   url: string = process.env.DATABASE_ADMIN_URL ??
@@ -335,32 +343,67 @@ export async function insertStatsDataset(
       await client.query('ROLLBACK');
       return;
     }
-    const rows = referrals.map((r) => ({
-      id: r.id,
-      type: r.type,
-      status: r.status,
-      sender_party: r.sender,
-      receiver_party: r.receiver,
-      sender_reference: r.reference,
-      origin: r.sender.startsWith('LA-') ? 'http' : 'kafka',
-      content: contentOf(r),
-      seq: r.changes.length,
-      created_at: r.createdAt.toISOString(),
-      submitted_at: r.submittedAt?.toISOString() ?? null,
-      closed_at: r.closedAt?.toISOString() ?? null,
-    }));
+    const ring = MasterKeyRing.fromFile(
+      join(__dirname, '..', '..', '.dev', 'keys', 'data-master.jwk'),
+    );
+    const keys = referrals.map((r) => {
+      const key = randomBytes(32);
+      return { referral_id: r.id, key, ...ring.wrap(key, r.id) };
+    });
+    const rows = referrals.map((r, i) => {
+      const content = contentOf(r);
+      const facts = personFacts(content, r.submittedAt ?? r.createdAt);
+      const key = keys[i]?.key;
+      if (!key) throw new Error('no key');
+      return {
+        id: r.id,
+        type: r.type,
+        status: r.status,
+        sender_party: r.sender,
+        receiver_party: r.receiver,
+        sender_reference: r.reference,
+        origin: r.sender.startsWith('LA-') ? 'http' : 'kafka',
+        sealed_content: new DataKey(r.id, key).sealJson(SEALED.content, content).toString('hex'),
+        person_sex: facts.sex,
+        person_nationality: facts.nationality,
+        person_minor: facts.minor,
+        exploitation_types: facts.exploitationTypes,
+        seq: r.changes.length,
+        created_at: r.createdAt.toISOString(),
+        submitted_at: r.submittedAt?.toISOString() ?? null,
+        closed_at: r.closedAt?.toISOString() ?? null,
+      };
+    });
     await client.query(
       `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
-         sender_country, receiver_country, sender_reference, handling_code, origin, content,
+         sender_country, receiver_country, sender_reference, handling_code, origin,
+         sealed_content, person_sex, person_nationality, person_minor, exploitation_types,
          version, seq, created_by, created_at, updated_at, submitted_at, closed_at)
        SELECT id, type, status, 'ROUTINE', sender_party, receiver_party, left(sender_party, 2),
-         left(receiver_party, 2), sender_reference, 'H1', origin, content, seq + 1, seq,
+         left(receiver_party, 2), sender_reference, 'H1', origin, decode(sealed_content, 'hex'),
+         person_sex, person_nationality, person_minor, exploitation_types, seq + 1, seq,
          'stats-dataset', created_at, COALESCE(submitted_at, created_at), submitted_at, closed_at
        FROM jsonb_to_recordset($1::jsonb) AS x (id uuid, type text, status text,
          sender_party text, receiver_party text, sender_reference text, origin text,
-         content jsonb, seq integer, created_at timestamptz, submitted_at timestamptz,
-         closed_at timestamptz)`,
+         sealed_content text, person_sex text, person_nationality text, person_minor boolean,
+         exploitation_types text[], seq integer, created_at timestamptz,
+         submitted_at timestamptz, closed_at timestamptz)`,
       [JSON.stringify(rows)],
+    );
+    await client.query(
+      `INSERT INTO referral_keys (referral_id, master_key_id, wrapped_key)
+       SELECT referral_id, master_key_id, decode(wrapped_key, 'hex')
+       FROM jsonb_to_recordset($1::jsonb) AS x (referral_id uuid, master_key_id text,
+         wrapped_key text)`,
+      [
+        JSON.stringify(
+          keys.map((k) => ({
+            referral_id: k.referral_id,
+            master_key_id: k.masterKeyId,
+            wrapped_key: k.wrapped.toString('hex'),
+          })),
+        ),
+      ],
     );
     const changes = referrals.flatMap((r) =>
       r.changes.map((c, i) => {
@@ -381,9 +424,9 @@ export async function insertStatsDataset(
     );
     await client.query(
       `INSERT INTO referral_changes (referral_id, seq, action, event_type, event_id, actor_party,
-         actor, from_status, to_status, data, occurred_at)
+         actor, from_status, to_status, sealed_data, occurred_at)
        SELECT referral_id, seq, action, event_type, event_id, actor_party, 'stats-dataset',
-         from_status, to_status, '{}'::jsonb, occurred_at
+         from_status, to_status, '\\x'::bytea, occurred_at
        FROM jsonb_to_recordset($1::jsonb) AS x (referral_id uuid, seq integer, action text,
          event_type text, event_id uuid, actor_party text, from_status text, to_status text,
          occurred_at timestamptz)`,

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import { LIFECYCLE_ACTIONS, ReferralContent, schemasOf } from '@hub/contracts';
+import { RoutePermissions, type RouteRule } from '../../auth/route-permissions';
 import { REFERRAL_STATUSES } from '../../referrals/referral-status';
 import { PROBLEM_CONTENT_TYPE } from '../problem/render-problem';
 
@@ -13,7 +14,8 @@ const GENERIC_ACTION_PATH = '/v1/referrals/{id}/{action}';
 /**
  * The OpenAPI 3 document of the HTTP API, generated from the running application's routes (so it
  * cannot drift from them) with request schemas generated from the contract's payload classes.
- * The one generic action route is expanded into one documented path per lifecycle action.
+ * The one generic action route is expanded into one documented path per lifecycle action (submit,
+ * which has a route and a permission of its own, is documented the same way).
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -30,6 +32,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  addPermissions(document, app.get(RoutePermissions).routes);
   expandActions(document);
   addProblemResponses(document);
   const bodies = Object.values(LIFECYCLE_ACTIONS).flatMap(({ body }) =>
@@ -47,6 +50,28 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     },
   };
   return document;
+}
+
+/** Extension naming the action of the role × action table an operation needs. */
+const PERMISSION_EXTENSION = 'x-mrh-permission';
+
+/** Each operation says which action (README, "Who may do what") it needs, from the route itself. */
+function addPermissions(document: OpenAPIObject, rules: readonly RouteRule[]): void {
+  for (const rule of rules) {
+    const path = rule.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const item = document.paths[path];
+    const operation = item?.[rule.method.toLowerCase() as 'get' | 'post'];
+    if (!operation || rule.access === 'public') continue;
+    const note = `Needs \`${rule.access}\` (see the role × action table).`;
+    Object.assign(operation, {
+      [PERMISSION_EXTENSION]: rule.access,
+      description: operation.description ? `${operation.description}\n\n${note}` : note,
+    });
+  }
+}
+
+function permissionOf(operation: object): unknown {
+  return (operation as Record<string, unknown>)[PERMISSION_EXTENSION];
 }
 
 /** One path per action instead of `{action}`, each with its own body schema. */
@@ -89,6 +114,14 @@ function expandActions(document: OpenAPIObject): void {
         }),
       },
     };
+    // An action with a route of its own (submit) keeps that route's permission.
+    const own = document.paths[`/v1/referrals/{id}/${action}`]?.post;
+    if (own) {
+      Object.assign(operation, {
+        [PERMISSION_EXTENSION]: permissionOf(own),
+        description: own.description,
+      });
+    }
     document.paths[`/v1/referrals/{id}/${action}`] = { post: operation };
   }
 }
@@ -128,7 +161,11 @@ const REFERRAL_VIEW: SchemaObject = {
     priority: { type: 'string' },
     from: { type: 'string', description: 'Sending party' },
     to: { type: 'string', description: 'Receiving party' },
-    direction: { type: 'string', enum: ['outbound', 'inbound'] },
+    direction: {
+      type: ['string', 'null'],
+      enum: ['outbound', 'inbound', null],
+      description: "The caller's side; null when the caller is not a party (auditors)",
+    },
     senderReference: { type: 'string' },
     receiverReference: { type: ['string', 'null'] },
     handlingCode: { type: 'string' },
@@ -141,8 +178,20 @@ const REFERRAL_VIEW: SchemaObject = {
     closedAt: { type: ['string', 'null'], format: 'date-time' },
     availableActions: { type: 'array', items: { type: 'string' } },
     content: {
-      $ref: '#/components/schemas/ReferralContent',
-      description: 'Only in the single-referral view',
+      oneOf: [{ $ref: '#/components/schemas/ReferralContent' }, { type: 'null' }],
+      description:
+        "Only in the single-referral view of the referral's parties' officers; null once the personal data is erased",
+    },
+    personalDataErasedAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'When the personal data was erased (its data key destroyed); null while kept',
+    },
+    personalData: {
+      type: 'string',
+      enum: ['withheld'],
+      description:
+        'Present when the caller may not see personal data (auditors): content is left out on purpose',
     },
   },
 };

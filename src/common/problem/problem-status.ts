@@ -25,6 +25,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 404, title: 'Referral not found' };
     case 'invalid-transition':
       return { status: 409, title: "Not allowed in the referral's current state" };
+    case 'personal-data-erased':
+      return { status: 409, title: "The referral's personal data was erased" };
+    case 'erasure-not-allowed':
+      return { status: 409, title: 'The personal data cannot be erased now' };
     case 'stale-state':
       return { status: 409, title: 'The referral has changed' };
     case 'version-mismatch':
@@ -47,6 +51,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 500, title: 'Internal error' };
     case 'not-ready':
       return { status: 503, title: 'Not ready' };
+    case 'issuer-unavailable':
+      return { status: 503, title: "The token issuer's keys are unavailable" };
     case 'database-unavailable':
       return { status: 503, title: 'The database is unavailable' };
   }

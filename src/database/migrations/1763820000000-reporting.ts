@@ -2,6 +2,61 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { APP_ROLE } from './1763800000000-audit-trail';
 
 /**
+ * The trigger that derived the person facts from the clear content (until personal data was
+ * sealed at rest, migration 1763830000000, which drops it and recreates it when reverted). Mirrors
+ * isMinor() of libs/contracts: an estimated age under 18 is enough; a birth date makes a minor
+ * until the 18th birthday has begun everywhere (the date at UTC−12), compared as strings so that
+ * someone born on 29 February comes of age on 1 March in other years.
+ */
+export const PERSON_FACTS_FUNCTION_SQL = `
+      CREATE FUNCTION referral_person_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        person       jsonb := NEW.content -> 'person';
+        sex          text  := person ->> 'sex';
+        nationality  text  := person ->> 'nationality';
+        birth        text  := person ->> 'birthDate';
+        age          jsonb := person -> 'estimatedAge';
+        exploitation jsonb := NEW.content -> 'victim' -> 'exploitation';
+        on_day       text;
+        b_month      integer;
+        b_day        integer;
+        minor        boolean;
+      BEGIN
+        NEW.person_sex := CASE WHEN sex IN ('F', 'M', 'X', 'U') THEN sex END;
+        NEW.person_nationality := CASE WHEN nationality ~ '^[A-Z]{2}$' THEN nationality END;
+
+        IF jsonb_typeof(age) = 'number' THEN
+          minor := age::numeric < 18;
+        END IF;
+        IF birth ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+          b_month := substr(birth, 6, 2)::integer;
+          b_day := substr(birth, 9, 2)::integer;
+          -- Nested, not AND: make_date() must never see a month that does not exist.
+          IF substr(birth, 1, 4)::integer >= 1 AND b_month BETWEEN 1 AND 12 AND b_day >= 1 THEN
+            IF b_day <= extract(day FROM make_date(substr(birth, 1, 4)::integer, b_month, 1)
+                                         + interval '1 month - 1 day') THEN
+              on_day := to_char(
+                COALESCE(NEW.submitted_at, NEW.created_at, now()) AT TIME ZONE interval '-12:00',
+                'YYYY-MM-DD');
+              minor := COALESCE(minor, false) OR on_day COLLATE "C" <
+                (lpad((substr(birth, 1, 4)::integer + 18)::text, 4, '0') || substr(birth, 5));
+            END IF;
+          END IF;
+        END IF;
+        NEW.person_minor := minor;
+
+        NEW.exploitation_types := CASE WHEN jsonb_typeof(exploitation) = 'array' THEN
+          ARRAY(SELECT DISTINCT e.value #>> '{}' FROM jsonb_array_elements(exploitation) e
+                WHERE jsonb_typeof(e.value) = 'string' ORDER BY 1)
+          ELSE '{}' END;
+        RETURN NEW;
+      END $$`;
+
+export const PERSON_FACTS_TRIGGER_SQL = `
+      CREATE TRIGGER referrals_person_facts BEFORE INSERT OR UPDATE ON referrals
+      FOR EACH ROW EXECUTE FUNCTION referral_person_facts()`;
+
+/**
  * What the yearly figures (`GET /v1/stats`) need to stay fast on a long history, without reading
  * the referrals' content.
  *
@@ -44,55 +99,8 @@ export class Reporting1763820000000 implements MigrationInterface {
       COMMENT ON COLUMN referrals.exploitation_types IS
         'content.victim.exploitation, distinct and sorted; empty when none. Derived by trigger.'`);
 
-    // Mirrors isMinor() of libs/contracts: an estimated age under 18 is enough; a birth date makes
-    // a minor until the 18th birthday has begun everywhere (the date at UTC−12), compared as
-    // strings so that someone born on 29 February comes of age on 1 March in other years.
-    await queryRunner.query(`
-      CREATE FUNCTION referral_person_facts() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        person       jsonb := NEW.content -> 'person';
-        sex          text  := person ->> 'sex';
-        nationality  text  := person ->> 'nationality';
-        birth        text  := person ->> 'birthDate';
-        age          jsonb := person -> 'estimatedAge';
-        exploitation jsonb := NEW.content -> 'victim' -> 'exploitation';
-        on_day       text;
-        b_month      integer;
-        b_day        integer;
-        minor        boolean;
-      BEGIN
-        NEW.person_sex := CASE WHEN sex IN ('F', 'M', 'X', 'U') THEN sex END;
-        NEW.person_nationality := CASE WHEN nationality ~ '^[A-Z]{2}$' THEN nationality END;
-
-        IF jsonb_typeof(age) = 'number' THEN
-          minor := age::numeric < 18;
-        END IF;
-        IF birth ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
-          b_month := substr(birth, 6, 2)::integer;
-          b_day := substr(birth, 9, 2)::integer;
-          -- Nested, not AND: make_date() must never see a month that does not exist.
-          IF substr(birth, 1, 4)::integer >= 1 AND b_month BETWEEN 1 AND 12 AND b_day >= 1 THEN
-            IF b_day <= extract(day FROM make_date(substr(birth, 1, 4)::integer, b_month, 1)
-                                         + interval '1 month - 1 day') THEN
-              on_day := to_char(
-                COALESCE(NEW.submitted_at, NEW.created_at, now()) AT TIME ZONE interval '-12:00',
-                'YYYY-MM-DD');
-              minor := COALESCE(minor, false) OR on_day COLLATE "C" <
-                (lpad((substr(birth, 1, 4)::integer + 18)::text, 4, '0') || substr(birth, 5));
-            END IF;
-          END IF;
-        END IF;
-        NEW.person_minor := minor;
-
-        NEW.exploitation_types := CASE WHEN jsonb_typeof(exploitation) = 'array' THEN
-          ARRAY(SELECT DISTINCT e.value #>> '{}' FROM jsonb_array_elements(exploitation) e
-                WHERE jsonb_typeof(e.value) = 'string' ORDER BY 1)
-          ELSE '{}' END;
-        RETURN NEW;
-      END $$`);
-    await queryRunner.query(`
-      CREATE TRIGGER referrals_person_facts BEFORE INSERT OR UPDATE ON referrals
-      FOR EACH ROW EXECUTE FUNCTION referral_person_facts()`);
+    await queryRunner.query(PERSON_FACTS_FUNCTION_SQL);
+    await queryRunner.query(PERSON_FACTS_TRIGGER_SQL);
     // Fill the columns of the referrals that exist already (the trigger does the work).
     await queryRunner.query(`UPDATE referrals SET content = content`);
 

@@ -3,6 +3,7 @@ import { Referrals1763790000000 } from './1763790000000-referrals';
 import { AuditTrail1763800000000 } from './1763800000000-audit-trail';
 import { MessagesAndDeadlines1763810000000 } from './1763810000000-messages-and-deadlines';
 import { Reporting1763820000000 } from './1763820000000-reporting';
+import { PersonalDataAtRest1763830000000 } from './1763830000000-personal-data-at-rest';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   AuditTrail1763800000000,
   MessagesAndDeadlines1763810000000,
   Reporting1763820000000,
+  PersonalDataAtRest1763830000000,
 ];

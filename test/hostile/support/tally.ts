@@ -24,6 +24,7 @@ export class Tally {
 /** Tables whose rows a refused input must not add to (audit and rejection rows aside). */
 export const STORED_TABLES = [
   'referrals',
+  'referral_keys',
   'referral_changes',
   'referral_deadlines',
   'case_messages',

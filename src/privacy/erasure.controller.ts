@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { validatePayload } from '@hub/contracts';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import { RequirePermission } from '../auth/require-permission.decorator';
+import type { Principal } from '../auth/principal';
+import { CommonError } from '../common/problem/common.error';
+import type { ReferralView } from '../referrals/referral.view';
+import { EraseBody } from './erase-body.dto';
+import { ErasureService } from './erasure.service';
+
+/** `POST /v1/referrals/{id}/erase`: a supervisor crypto-shreds a closed referral's personal data. */
+@ApiTags('referrals')
+@ApiBearerAuth()
+@Controller('referrals')
+export class ErasureController {
+  constructor(private readonly erasure: ErasureService) {}
+
+  @Post(':id/erase')
+  @RequirePermission('referral.erase')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Erase a terminal referral's personal data (destroys its data key; supervisors)",
+  })
+  @ApiBody({ type: EraseBody })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralView' } })
+  @ApiResponse({ status: 403, description: 'Not a supervisor' })
+  @ApiResponse({ status: 409, description: 'Not terminal, erased already, or events pending' })
+  erase(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<ReferralView> {
+    const parsed = validatePayload(EraseBody, body ?? {});
+    if (!parsed.ok) {
+      throw new CommonError(
+        'validation-failed',
+        'The body is not valid; see errors.',
+        parsed.errors,
+      );
+    }
+    return this.erasure.eraseByOfficer(principal, id, parsed.value.reason);
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions';
+import { DataKey } from './data-key';
+import { MasterKeyRing } from './master-key-ring';
+
+/** A row of `referral_keys`, as queries that join it return it. */
+export interface StoredKey {
+  master_key_id: string | null;
+  wrapped_key: Buffer | null;
+}
+
+/**
+ * The per-referral data keys (envelope encryption): each referral's personal data is sealed with
+ * its own AES-256 key, stored only wrapped by a master key from configuration. Destroying a
+ * referral's key (crypto-shredding) makes every copy of its personal data unreadable — in the
+ * database, its WAL and its backups alike — while the rest of the row and the audit trail stay.
+ */
+@Injectable()
+export class PersonalDataVault {
+  constructor(@Inject(MasterKeyRing) private readonly ring: MasterKeyRing) {}
+
+  /**
+   * A new data key for a new referral. `store` writes it, wrapped, in the referral's transaction
+   * once the referral row exists (the key row references it).
+   */
+  newKey(referralId: string): { dataKey: DataKey; store: (tx: Tx) => Promise<void> } {
+    const key = randomBytes(32);
+    const { masterKeyId, wrapped } = this.ring.wrap(key, referralId);
+    return {
+      dataKey: new DataKey(referralId, key),
+      store: async (tx) => {
+        await tx.query(
+          `INSERT INTO referral_keys (referral_id, master_key_id, wrapped_key) VALUES ($1, $2, $3)`,
+          [referralId, masterKeyId, wrapped],
+        );
+      },
+    };
+  }
+
+  /**
+   * The referral's data key: undefined when the referral has none (it does not exist), null once
+   * destroyed. The key row is share-locked, so an erasure waits for `tx` to finish sealing with it.
+   */
+  async keyOf(tx: Tx, referralId: string): Promise<DataKey | null | undefined> {
+    const rows = await tx.query<StoredKey[]>(
+      `SELECT master_key_id, wrapped_key FROM referral_keys WHERE referral_id = $1 FOR SHARE`,
+      [referralId],
+    );
+    const row = rows[0];
+    return row && this.fromRow(referralId, row);
+  }
+
+  /** Unwraps a key row read by a join; null when it was destroyed. */
+  fromRow(referralId: string, row: StoredKey): DataKey | null {
+    if (row.wrapped_key === null || row.master_key_id === null) return null;
+    const key = this.ring.unwrap(
+      { masterKeyId: row.master_key_id, wrapped: row.wrapped_key },
+      referralId,
+    );
+    return new DataKey(referralId, key);
+  }
+
+  /** Destroys the referral's data key; false when it was already gone. */
+  async destroy(tx: Tx, referralId: string, at: Date): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected] = await tx.query<[unknown[], number]>(
+      `UPDATE referral_keys SET wrapped_key = NULL, destroyed_at = $2
+       WHERE referral_id = $1 AND wrapped_key IS NOT NULL`,
+      [referralId, at],
+    );
+    return affected > 0;
+  }
+}

@@ -1,0 +1,108 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Transactions, type Tx } from '../database/transactions';
+import { ReferralRepository } from '../referrals/referral.repository';
+import { ErasureService } from './erasure.service';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BATCH = 100;
+
+/**
+ * Erases the personal data of referrals whose retention period (`PERSONAL_DATA_RETENTION_DAYS`
+ * after they reached a terminal state) has passed. Every instance may scan: referrals are
+ * claimed with `FOR UPDATE SKIP LOCKED`, and an erased one no longer qualifies, so each is erased
+ * once. One whose events still wait in the outbox is left for a later scan. "Now" is the hub's
+ * {@link Clock}, so tests move time instead of waiting years.
+ */
+@Injectable()
+export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RetentionScanner.name);
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly referrals: ReferralRepository,
+    private readonly erasure: ErasureService,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.env.PERSONAL_DATA_RETENTION_DAYS > 0) this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Erases every referral past its retention now; returns how many this instance erased. */
+  async scanOnce(): Promise<number> {
+    const days = this.config.env.PERSONAL_DATA_RETENTION_DAYS;
+    if (days === 0) return 0;
+    let total = 0;
+    for (;;) {
+      const erased = await this.transactions.run((tx) => this.eraseBatch(tx, days));
+      total += erased;
+      if (erased < BATCH) return total;
+    }
+  }
+
+  private async eraseBatch(tx: Tx, days: number): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
+    const due = await tx.query<{ id: string }[]>(
+      `SELECT r.id FROM referrals r
+       WHERE r.closed_at <= $1 AND r.personal_data_erased_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id
+                         AND o.published_at IS NULL AND o.sealed_value IS NOT NULL)
+       ORDER BY r.closed_at LIMIT $2
+       FOR UPDATE OF r SKIP LOCKED`,
+      [cutoff, BATCH],
+    );
+    for (const { id } of due) {
+      const referral = await this.referrals.lock(tx, id);
+      if (!referral) continue;
+      await this.erasure.erase(
+        tx,
+        referral,
+        { kind: 'hub', rule: 'retention' },
+        `retention period of ${days} days after the referral closed has passed`,
+      );
+    }
+    if (due.length > 0) this.logger.log(`${due.length} referral(s) erased after retention`);
+    return due.length;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.scanOnce();
+      } catch (error) {
+        this.logger.warn(`retention scan: ${(error as Error).message}`);
+      }
+      await this.sleep(this.config.env.RETENTION_SCAN_INTERVAL_SECONDS * 1000);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
