@@ -2,8 +2,8 @@
 /**
  * Three tiers (house style): unit tests beside the code, integration tests against the real
  * PostgreSQL and Kafka, end-to-end tests through the booted HTTP app. SWC compiles TypeScript
- * (with decorator metadata) and also the ESM-only Nest 12 and jose packages, which Jest's CommonJS
- * runtime could not load otherwise.
+ * (with decorator metadata) and also the ESM-only Nest 12, jose and cookie (behind Fastify's
+ * `inject`) packages, which Jest's CommonJS runtime could not load otherwise.
  */
 const swc = [
   '@swc/jest',
@@ -25,7 +25,7 @@ const project = (name, testMatch, timeout) => ({
   testMatch,
   transform: { '^.+\\.(t|j)sx?$': swc },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize)/)',
+    '/node_modules/(?!(@nestjs|@fastify/static|content-disposition|jose|canonicalize|cookie|fast-check|pure-rand)/)',
   ],
   moduleNameMapper: {
     '^@hub/contracts$': '<rootDir>/libs/contracts/src/index.ts',
@@ -51,6 +51,8 @@ module.exports = {
     ),
     project('integration', ['<rootDir>/test/integration/**/*.spec.ts'], 60_000),
     project('e2e', ['<rootDir>/test/e2e/**/*.spec.ts'], 60_000),
+    // Thousands of generated malformed and adversarial inputs at the HTTP API and partner topics.
+    project('hostile', ['<rootDir>/test/hostile/**/*.spec.ts'], 120_000),
   ],
   testTimeout: 60_000,
 };

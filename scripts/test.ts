@@ -90,7 +90,7 @@ async function main(): Promise<number> {
       ...hubKafkaEnv(security),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    code = await step('jest (unit, integration, e2e)', () =>
+    code = await step('jest (unit, integration, e2e, hostile)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );

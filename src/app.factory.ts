@@ -7,8 +7,10 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './common/http/api-prefix';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
+import { frameworkErrorHandler, hardenHttp } from './common/http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
+import { HubMetrics } from './metrics/hub-metrics';
 import type { AppConfig } from './config/app-config';
 
 /** Largest accepted request body; larger ones get 413 problem+json before any parsing. */
@@ -33,11 +35,15 @@ export async function createApp(
     genReqId: (request: IncomingMessage) => correlationIdFrom(request.headers[CORRELATION_HEADER]),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    frameworkErrors: frameworkErrorHandler,
+    // Longer ids reach the routes and get their 404 rather than the router's 414.
+    routerOptions: { maxParamLength: 500 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, logger),
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false },
+    // Bodies are parsed by our strict JSON parser only (see hardenHttp).
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   app.setGlobalPrefix(API_PREFIX, { exclude: [...UNPREFIXED_ROUTES] });
   app.enableShutdownHooks();
@@ -47,7 +53,16 @@ export async function createApp(
     void reply.header(CORRELATION_HEADER, request.id);
     done();
   });
+  hardenHttp(app, config, BODY_LIMIT_BYTES);
+  const metrics = app.get(HubMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {
+    // The route pattern, never the raw URL: one series per route, whatever clients send.
+    metrics.observeRequest(
+      request.method,
+      request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched'),
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     request.log.info(
       {
         method: request.method,

@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PartnersModule } from './partners/partners.module';
 import { ErasureModule } from './privacy/erasure.module';
 import { PersonalDataModule } from './privacy/personal-data.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AuditModule,
         ReportingModule,
         ErasureModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

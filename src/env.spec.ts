@@ -34,11 +34,23 @@ describe(loadEnv.name, () => {
     ['DATABASE_URL', 'http://example.org'],
     ['KAFKA_CREATE_TOPICS', 'yes'],
     ['LOG_LEVEL', 'verbose'],
+    ['CORS_ALLOWED_ORIGINS', 'null'],
+    ['CORS_ALLOWED_ORIGINS', 'https://console.example.org/'],
+    ['CORS_ALLOWED_ORIGINS', 'https://a.example.org, https://b.example.org'],
+    ['RATE_LIMIT_PER_OFFICER', '0'],
   ])('refuses %s=%s with a line naming the variable', (name, value) => {
     expect(() => loadEnv({ [name]: value })).toThrow(EnvError);
     expect(() => loadEnv({ [name]: value })).toThrow(
       new RegExp(`^invalid environment variable ${name}="${value}": `),
     );
+  });
+
+  it('keeps CORS closed unless origins are listed', () => {
+    expect(loadEnv({}).CORS_ALLOWED_ORIGINS).toBe('');
+    expect(
+      loadEnv({ CORS_ALLOWED_ORIGINS: 'https://console.example.org,http://127.0.0.1:4200' })
+        .CORS_ALLOWED_ORIGINS,
+    ).toBe('https://console.example.org,http://127.0.0.1:4200');
   });
 
   it('names every wrong variable, one per line', () => {

@@ -81,6 +81,9 @@ export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 /** Variables whose values are never repeated in an error message. */
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAFKA_SASL_PASSWORD']);
 
+const ORIGIN = String.raw`https?://[A-Za-z0-9.-]+(?::\d{1,5})?`;
+const CORS_ORIGINS = new RegExp(`^(?:${ORIGIN}(?:,${ORIGIN})*)?$`);
+
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -382,6 +385,41 @@ export class Env {
   @Min(1)
   @Max(86400)
   RETENTION_SCAN_INTERVAL_SECONDS = 3600;
+
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS), comma-separated, e.g.
+   * `https://console.example.gov.la`. Empty (the default): no cross-origin access at all.
+   */
+  @Matches(CORS_ORIGINS, {
+    message: 'must be a comma-separated list of origins like https://console.example.org',
+  })
+  CORS_ALLOWED_ORIGINS = '';
+
+  /** Refuse requests beyond the limits below with 429 (per hub instance). */
+  @Transform(toBool)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** Requests one officer (token `sub` + `party`) may make per window; bursts up to this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_OFFICER = 600;
+
+  /** Requests without a valid token one client address may make per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_ADDRESS = 120;
+
+  /** The window of both limits, in seconds (the buckets refill evenly over it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

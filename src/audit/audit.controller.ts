@@ -1,6 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -15,14 +14,15 @@ import {
   type VerificationReport,
 } from './audit-log.service';
 import { ReferralAccess } from './referral-access';
+import { IntegerParam } from '../common/integer-param';
 
 class ConsistencyQuery {
-  @Type(() => Number)
+  @IntegerParam()
   @IsInt()
   @Min(0)
   from!: number;
 
-  @Type(() => Number)
+  @IntegerParam()
   @IsInt()
   @Min(0)
   to!: number;

@@ -14,6 +14,11 @@ export class AppConfig {
     readonly kafkaSasl?: SASLOptions,
   ) {}
 
+  /** Origins allowed cross-origin; empty when CORS is closed. */
+  get corsOrigins(): string[] {
+    return this.env.CORS_ALLOWED_ORIGINS.split(',').filter((o) => o !== '');
+  }
+
   get kafkaBrokers(): string[] {
     return this.env.KAFKA_BROKERS.split(',').map((b) => b.trim());
   }

@@ -26,6 +26,7 @@ import {
   type CloudEvent,
   type EventType,
 } from '@hub/contracts';
+import { parseStrictJson, StrictJsonError } from '../common/json/strict-json';
 import { InboundRefusal } from './inbound-error';
 
 const PARTY_SOURCE = /^\/parties\/([A-Z]{2}(?:-[A-Z0-9]+)+)$/;
@@ -110,8 +111,8 @@ export class UnusableRecord extends InboundRefusal {
 
 /**
  * Turns a record of `referral-hub.from.<country>` into a validated event, or throws
- * {@link UnusableRecord} saying exactly why not: content type, UTF-8, JSON (prototype-polluting
- * keys refused), CloudEvents envelope, known type, a source party of `country`, and the type's
+ * {@link UnusableRecord} saying exactly why not: content type, UTF-8, strict JSON (duplicated or
+ * prototype-polluting keys, excessive nesting refused), CloudEvents envelope, known type, a source party of `country`, and the type's
  * data schema. Unknown attributes and data fields are ignored, as the contract asks.
  */
 export function parseInboundRecord(
@@ -188,40 +189,19 @@ function parseJson(value: Buffer | null): Record<string, unknown> {
   if (value === null || value.length === 0) {
     throw unusable('malformed-event', 'The record has no value.', {});
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(value);
-  } catch {
-    throw unusable('malformed-event', 'The record value is not valid UTF-8.', {});
-  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, refusePollution);
+    // The same strict I-JSON as the HTTP API: a duplicated key would let the signature (computed
+    // over what we parse) and the partner's own parser see different events.
+    parsed = parseStrictJson(value);
   } catch (error) {
-    const detail =
-      error instanceof PollutionError
-        ? `The JSON contains the forbidden key "${error.key}".`
-        : 'The record value is not valid JSON.';
-    throw unusable('malformed-event', detail, {});
+    if (!(error instanceof StrictJsonError)) throw error;
+    throw unusable('malformed-event', error.detail.replace(/^The body/, 'The record value'), {});
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw unusable('malformed-event', 'The record value is not a JSON object.', {});
   }
   return parsed as Record<string, unknown>;
-}
-
-class PollutionError extends Error {
-  constructor(readonly key: string) {
-    super(key);
-  }
-}
-
-/** `__proto__` / `constructor` keys can poison prototypes downstream: refuse them outright. */
-function refusePollution(this: unknown, key: string, value: unknown): unknown {
-  if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
-    throw new PollutionError(key);
-  }
-  return value;
 }
 
 function identityOf(json: Record<string, unknown>, country: string): RecordIdentity {

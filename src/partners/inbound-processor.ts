@@ -97,9 +97,10 @@ export class InboundProcessor {
 
   /** Dead-letters a record after retries did not help (a bug, not bad input): never blocks. */
   async giveUp(record: InboundRecord, error: unknown): Promise<InboundOutcome> {
-    const detail = `The hub could not process this record: ${(error as Error).message}`;
+    // The partner reads the DLQ: tell it what happened, not our internals (they are in the log).
+    const detail = `The hub could not process this record (at ${record.topic}/${record.partition}@${record.offset}); its operators have the details.`;
     this.logger.error(
-      `dead-lettering ${record.topic}/${record.partition}@${record.offset} after repeated failures`,
+      `dead-lettering ${record.topic}/${record.partition}@${record.offset} after repeated failures: ${(error as Error).message}`,
       (error as Error).stack,
     );
     await this.deadLetters.publish(record, 'processing-failed', detail);

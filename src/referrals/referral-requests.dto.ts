@@ -15,6 +15,7 @@ import {
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PARTY_CODE_PATTERN, REFERRAL_TYPES } from '@hub/contracts';
 import { REFERRAL_STATUSES, type ReferralStatus } from './referral-status';
+import { IntegerParam } from '../common/integer-param';
 
 /** Query of `GET /v1/referrals`. */
 export class ListReferralsQuery {
@@ -42,7 +43,7 @@ export class ListReferralsQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @IntegerParam()
   @IsInt()
   @Min(1)
   @Max(100)

@@ -49,6 +49,7 @@ interface RouteCall {
 const CALLS: Record<string, RouteCall> = {
   'GET /health/live': { target: null, allowed: 200, build: () => ({ path: '/health/live' }) },
   'GET /health/ready': { target: null, allowed: 200, build: () => ({ path: '/health/ready' }) },
+  'GET /metrics': { target: null, allowed: 200, build: () => ({ path: '/metrics' }) },
   'GET /v1/me': { target: null, allowed: 200, build: () => ({ path: '/v1/me' }) },
   'POST /v1/referrals': {
     target: null,
@@ -221,10 +222,11 @@ describe('authorisation of every route', () => {
     }
   });
 
-  it('guards every /v1 route with an action, and leaves only the health probes public', () => {
+  it('guards every /v1 route with an action, and leaves only the probes and metrics public', () => {
     expect(routes.filter((r) => r.access === 'public').map(keyOf)).toEqual([
       'GET /health/live',
       'GET /health/ready',
+      'GET /metrics',
     ]);
   });
 

@@ -118,7 +118,7 @@ describe('the booted hub', () => {
 
     it('answers a body over the size limit with 413 problem+json', async () => {
       const res = await request(app.getHttpServer())
-        .post('/v1/me')
+        .post('/v1/referrals')
         .set('content-type', 'application/json')
         .send(JSON.stringify({ blob: 'x'.repeat(300 * 1024) }));
 

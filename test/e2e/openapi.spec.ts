@@ -23,6 +23,7 @@ describe('the published OpenAPI document', () => {
       [
         '/health/live',
         '/health/ready',
+        '/metrics',
         '/v1/me',
         '/v1/referrals',
         '/v1/referrals/{id}',

@@ -182,6 +182,13 @@ export class TestPartner {
     });
   }
 
+  /** Publishes many raw records in one request (bytes and headers exactly as given). */
+  async sendRawBatch(
+    records: readonly { key: string; value: string | Buffer; headers: IHeaders }[],
+  ): Promise<void> {
+    await this.producer.send({ topic: fromTopic(this.country), acks: -1, messages: [...records] });
+  }
+
   async stop(): Promise<void> {
     await this.consumer.disconnect();
     await this.producer.disconnect();

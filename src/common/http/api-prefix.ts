@@ -1,12 +1,13 @@
 import { RequestMethod } from '@nestjs/common';
 
-/** Prefix of every route of the HTTP API but the health probes (contract: "prefix `/v1`"). */
+/** Prefix of every route of the HTTP API but the health probes and metrics (contract: "prefix `/v1`"). */
 export const API_PREFIX = 'v1';
 
-/** Routes served without {@link API_PREFIX}: probes that orchestrators call by fixed paths. */
+/** Routes served without {@link API_PREFIX}: probes and the Prometheus scrape, which orchestrators call by fixed paths. */
 export const UNPREFIXED_ROUTES: readonly { path: string; method: RequestMethod }[] = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
 ];
 
 /** The path a route is served at, e.g. `referrals/:id` → `/v1/referrals/:id`. */

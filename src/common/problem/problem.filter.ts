@@ -34,8 +34,9 @@ export function sendProblem(
     );
   }
   if (reply.sent) return;
-  if (problem.body.code === 'rate-limited' && !reply.hasHeader('retry-after')) {
-    void reply.header('retry-after', '1');
+  if (problem.body.code === 'rate-limited') {
+    const wait = problem.body['retryAfterSeconds'];
+    void reply.header('retry-after', String(typeof wait === 'number' ? wait : 1));
   }
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem.body);
 }

@@ -1,4 +1,4 @@
-import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AuthError } from '../../auth/auth.error';
 import { CommonError } from './common.error';
@@ -63,6 +63,30 @@ describe(renderProblem.name, () => {
     );
     expect(renderProblem({ statusCode: 415, message: 'x' }, context).body.code).toBe(
       'unsupported-media-type',
+    );
+  });
+
+  it("answers Fastify's router and parser refusals in our words, not Fastify's", () => {
+    const badUrl = { statusCode: 400, code: 'FST_ERR_BAD_URL', message: "'/v1/%E0' is not valid" };
+    const longParam = { statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH', message: 'too long' };
+    const wrapped = new HttpException('Unsupported Media Type: application/xml', 415, {
+      cause: { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', message: 'x' },
+    });
+
+    expect(renderProblem(badUrl, context).body).toMatchObject({
+      status: 400,
+      code: 'malformed-request',
+      detail: 'The URL is not valid (bad percent-encoding).',
+    });
+    expect(renderProblem(longParam, context).body).toMatchObject({
+      status: 404,
+      code: 'not-found',
+    });
+    expect(renderProblem(wrapped, context).body.detail).toBe(
+      'Send the body as application/json (UTF-8).',
+    );
+    expect(renderProblem({ statusCode: 429, message: 'x' }, context).body.code).toBe(
+      'rate-limited',
     );
   });
 

@@ -61,6 +61,10 @@ function asProblemError(error: unknown): ProblemError | undefined {
 }
 
 function fromHttpException(error: HttpException): ProblemError | undefined {
+  // Nest wraps Fastify's own refusals (body parsing, media types); their messages are Fastify's
+  // wording, so answer with ours.
+  const fastifyError = fromFastifyError(error.cause);
+  if (fastifyError) return fastifyError;
   const status = error.getStatus();
   const code = COMMON_CODE_BY_STATUS[status];
   if (!code) return undefined;
@@ -95,6 +99,10 @@ function describeHttpException(error: HttpException, code: CommonErrorCode): str
       return 'This resource does not support that method.';
     case 'payload-too-large':
       return 'The request body exceeds the size limit.';
+    case 'unsupported-media-type':
+      return 'Send the body as application/json (UTF-8).';
+    case 'rate-limited':
+      return 'Too many requests; retry later.';
     default:
       return error.message;
   }
@@ -115,9 +123,24 @@ function isFastifyLikeError(error: unknown): error is FastifyLikeError {
   );
 }
 
-/** Errors Fastify raises before a handler runs (body parsing, limits, media types). */
+/** Errors Fastify raises before a handler runs (URLs, body parsing, limits, media types). */
 function fromFastifyError(error: unknown): ProblemError | undefined {
   if (!isFastifyLikeError(error)) return undefined;
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return new CommonError('malformed-request', 'The URL is not valid (bad percent-encoding).');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new CommonError('not-found', 'No such resource.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new CommonError(
+        'malformed-request',
+        'The body is empty but the content type says JSON.',
+      );
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new CommonError('malformed-request', 'The body does not match its Content-Length.');
+    default:
+      break;
+  }
   switch (error.statusCode) {
     case 413:
       return new CommonError('payload-too-large', 'The request body exceeds the size limit.');
@@ -127,12 +150,11 @@ function fromFastifyError(error: unknown): ProblemError | undefined {
         'Send the body as application/json (UTF-8).',
       );
     case 400:
-      return new CommonError(
-        'malformed-request',
-        error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-          ? 'The body is empty but the content type says JSON.'
-          : 'The body is not valid JSON.',
-      );
+      return new CommonError('malformed-request', 'The request could not be read.');
+    case 404:
+      return new CommonError('not-found', 'No such resource.');
+    case 429:
+      return new CommonError('rate-limited', 'Too many requests; retry later.');
     default:
       return undefined;
   }

@@ -80,6 +80,22 @@ export function EmptyListWhenAbsent(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => value ?? []);
 }
 
+/**
+ * Characters no text of the contract may contain: C0 and C1 control characters other than tab,
+ * line feed and carriage return, and the bidirectional embedding, override and isolate controls,
+ * which can make a name or a note display as something else than what is stored ("Trojan
+ * Source"). The bidi marks that mixed-script text needs (U+200E, U+200F, U+061C) are allowed.
+ */
+export const FORBIDDEN_TEXT_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
+
+const noForbiddenCharacters = (text: unknown): boolean =>
+  typeof text !== 'string' || !FORBIDDEN_TEXT_CHARACTERS.test(text);
+
+const FORBIDDEN_CHARACTERS_MESSAGE =
+  'must not contain control characters or bidirectional embedding, override or isolate controls';
+
 /** A free text of at most `maxLength` characters, NFC-normalised, not blank. */
 export function IsText(maxLength: number): PropertyDecorator {
   return compose(
@@ -87,6 +103,16 @@ export function IsText(maxLength: number): PropertyDecorator {
     IsString(),
     MaxLength(maxLength, { validateIf: isText }),
     Matches(/\S/u, { message: '$property must not be blank', validateIf: isText }),
+    ValidateBy(
+      {
+        name: 'isPrintableText',
+        validator: {
+          validate: noForbiddenCharacters,
+          defaultMessage: () => `$property ${FORBIDDEN_CHARACTERS_MESSAGE}`,
+        },
+      },
+      { validateIf: isText },
+    ),
   );
 }
 
@@ -103,6 +129,16 @@ export function IsTextList(maxItems: number, maxLength: number): PropertyDecorat
       message: 'each value in $property must not be blank',
       validateIf: isList,
     }),
+    ValidateBy(
+      {
+        name: 'isPrintableText',
+        validator: {
+          validate: noForbiddenCharacters,
+          defaultMessage: () => `each value in $property ${FORBIDDEN_CHARACTERS_MESSAGE}`,
+        },
+      },
+      { each: true, validateIf: isList },
+    ),
   );
 }
 

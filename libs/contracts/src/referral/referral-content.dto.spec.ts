@@ -255,6 +255,41 @@ describe(ReferralContent.name, () => {
       ]);
     });
 
+    it.each([
+      ['a right-to-left override', 'Wang\u202Egnaw'],
+      ['a bidi isolate', '\u2067Wang\u2069'],
+      ['a NUL-free C0 control', 'Wang\u0007'],
+      ['a C1 control', 'Wang\u0085'],
+      ['DEL', 'Wang\u007F'],
+    ])('refuses a name with %s, wherever it is', (_what, text) => {
+      const plain = withChanges(suspectExample(), {
+        'person.names': [{ script: 'Latn', given: text, family: 'Wang' }],
+        'person.aliases': [text],
+      });
+
+      expect(errorsOf(plain)).toEqual([
+        {
+          path: 'person.names[0].given',
+          message:
+            'must not contain control characters or bidirectional embedding, override or isolate controls',
+        },
+        {
+          path: 'person.aliases',
+          message:
+            'each value must not contain control characters or bidirectional embedding, override or isolate controls',
+        },
+      ]);
+    });
+
+    it('keeps the bidi marks, tabs and line breaks that real text needs', () => {
+      const plain = withChanges(suspectExample(), {
+        'person.names': [{ script: 'Latn', given: 'Wang\u200E Wei\u200F', family: 'Wang' }],
+        summary: 'Line one\n\tLine two\r\n',
+      });
+
+      expect(errorsOf(plain)).toEqual([]);
+    });
+
     it.each(['XX', 'la', 'LAO'])('refuses the nationality %s', (nationality) => {
       expect(pathsOf(withChanges(suspectExample(), { 'person.nationality': nationality }))).toEqual(
         ['person.nationality'],

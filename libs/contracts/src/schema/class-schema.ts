@@ -9,6 +9,7 @@ import {
 import { EVENT_DATA_CLASSES } from '../events/event-data-classes';
 import { LIFECYCLE_ACTIONS } from '../events/lifecycle-actions';
 import { PostMessageBody } from '../events/message-posted.dto';
+import { FORBIDDEN_TEXT_CHARACTERS } from '../referral/field-rules';
 import { LATIN_SCRIPT } from '../referral/iso-15924';
 import { ReferralContent } from '../referral/referral-content.dto';
 import {
@@ -92,6 +93,9 @@ export const RFC_3339_DATE_TIME_PATTERN =
   '^\\d{4}-\\d{2}-\\d{2}[Tt]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?' +
   '([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)$';
 
+/** `IsText`: none of the control and bidi formatting characters the contract's texts refuse. */
+export const PRINTABLE_TEXT_PATTERN = `^[^${FORBIDDEN_TEXT_CHARACTERS.source.slice(1, -1)}]*$`;
+
 /** `IsLanguageTag`: the subtag syntax; the hub also has the runtime's BCP 47 parser read it. */
 export const LANGUAGE_TAG_PATTERN = '^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$';
 
@@ -164,6 +168,10 @@ const CONVERTERS: Readonly<Record<string, Converter>> = {
   isLanguageTag: (s) => {
     Object.assign(s, { type: 'string', maxLength: 35 });
     addPattern(s, LANGUAGE_TAG_PATTERN);
+  },
+  isPrintableText: (s) => {
+    s.type = 'string';
+    addPattern(s, PRINTABLE_TEXT_PATTERN);
   },
   isMimeType: (s) => {
     s.type = 'string';

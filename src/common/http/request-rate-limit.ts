@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../../auth/principal';
+import { CommonError } from '../problem/common.error';
+import { TokenBuckets } from './token-buckets';
+
+/** What the limiter needs of the token verifier: the same check the auth guard makes. */
+export interface TokenIdentifier {
+  verify(token: string): Promise<Principal>;
+}
+
+/** Limits of {@link RequestRateLimit}, from the environment. */
+export interface RateLimitSettings {
+  perOfficer: number;
+  perAddress: number;
+  windowSeconds: number;
+}
+
+/** How long a verified token's identity is remembered for keying (it is verified again later). */
+const IDENTITY_TTL_MS = 60_000;
+const MAX_REMEMBERED_TOKENS = 10_000;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** Paths never limited: probes and scrapers must always get through. */
+export function isExemptFromRateLimit(path: string): boolean {
+  return path === '/metrics' || path.startsWith('/health/');
+}
+
+/**
+ * Rate limiting per caller, before the body is read. A request with a valid token counts against
+ * its officer (`sub` + `party`), whatever address it comes from; any other request — no token, a
+ * forged or expired one — counts against its client address, so that guessing tokens is limited
+ * too. Tokens are verified with the auth guard's own verifier (a forged `sub` cannot pick someone
+ * else's bucket) and remembered for a minute so that an officer's requests cost one map lookup.
+ * Limits hold per hub instance.
+ */
+export class RequestRateLimit {
+  private readonly officers: TokenBuckets;
+  private readonly addresses: TokenBuckets;
+  private readonly identities = new Map<string, { key: string; until: number }>();
+
+  constructor(
+    private readonly verifier: TokenIdentifier,
+    settings: RateLimitSettings,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.officers = new TokenBuckets(settings.perOfficer, settings.windowSeconds);
+    this.addresses = new TokenBuckets(settings.perAddress, settings.windowSeconds);
+  }
+
+  /** @throws CommonError `rate-limited` with `retryAfterSeconds` when the caller's bucket is empty. */
+  async check(request: FastifyRequest): Promise<void> {
+    const officer = await this.officerOf(request.headers.authorization);
+    const decision =
+      officer !== undefined
+        ? this.officers.take(officer)
+        : this.addresses.take(`address:${request.ip}`);
+    if (!decision.allowed) {
+      throw new CommonError(
+        'rate-limited',
+        `Too many requests; retry in ${decision.retryAfterSeconds} s.`,
+        undefined,
+        { retryAfterSeconds: decision.retryAfterSeconds },
+      );
+    }
+  }
+
+  private async officerOf(header: string | undefined): Promise<string | undefined> {
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (token === undefined) return undefined;
+    const digest = createHash('sha256').update(token).digest('base64url');
+    const now = this.now();
+    const known = this.identities.get(digest);
+    if (known && known.until > now) return known.key;
+    let principal: Principal;
+    try {
+      principal = await this.verifier.verify(token);
+    } catch {
+      return undefined;
+    }
+    const key = `officer:${principal.party}:${principal.sub}`;
+    this.identities.delete(digest);
+    this.identities.set(digest, { key, until: now + IDENTITY_TTL_MS });
+    while (this.identities.size > MAX_REMEMBERED_TOKENS) {
+      const oldest = this.identities.keys().next();
+      if (oldest.done === true) break;
+      this.identities.delete(oldest.value);
+    }
+    return key;
+  }
+}
