@@ -15,6 +15,7 @@ import {
   type ReferralOverdueData,
 } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
+import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
@@ -68,9 +69,7 @@ interface DueRow {
 export class OverdueScanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OverdueScanner.name);
   private readonly options: OverdueScanOptions;
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly transactions: Transactions,
@@ -81,17 +80,21 @@ export class OverdueScanner implements OnApplicationBootstrap, BeforeApplication
     @Optional() @Inject(OVERDUE_SCAN_OPTIONS) options?: Partial<OverdueScanOptions>,
   ) {
     this.options = { ...DEFAULT_OVERDUE_SCAN_OPTIONS, ...options };
+    this.loop = new IntervalLoop(
+      'overdue scan',
+      this.logger,
+      () => this.scanOnce(),
+      () => this.options.intervalMs,
+    );
   }
 
   onApplicationBootstrap(): void {
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Before the connection pool closes (`onApplicationShutdown`), so no scan is cut off. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /**
@@ -172,31 +175,6 @@ export class OverdueScanner implements OnApplicationBootstrap, BeforeApplication
       stateAfter: row.status,
       outcome: row.step,
       payload: data,
-    });
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.scanOnce();
-      } catch (error) {
-        // The claim rolled back with the failure: the same steps are due at the next scan.
-        this.logger.warn(`overdue scan: ${(error as Error).message}`);
-      }
-      await this.sleep(this.options.intervalMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
     });
   }
 }

@@ -4,6 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
@@ -23,9 +24,7 @@ const BATCH = 100;
 @Injectable()
 export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionScanner.name);
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly config: AppConfig,
@@ -33,16 +32,21 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
     private readonly referrals: ReferralRepository,
     private readonly erasure: ErasureService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.loop = new IntervalLoop(
+      'retention scan',
+      this.logger,
+      () => this.scanOnce(),
+      () => this.config.env.RETENTION_SCAN_INTERVAL_SECONDS * 1000,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.env.PERSONAL_DATA_RETENTION_DAYS > 0) this.loop = this.run();
+    if (this.config.env.PERSONAL_DATA_RETENTION_DAYS > 0) this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Erases every referral past its retention now; returns how many this instance erased. */
@@ -80,29 +84,5 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
     }
     if (due.length > 0) this.logger.log(`${due.length} referral(s) erased after retention`);
     return due.length;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        await this.scanOnce();
-      } catch (error) {
-        this.logger.warn(`retention scan: ${(error as Error).message}`);
-      }
-      await this.sleep(this.config.env.RETENTION_SCAN_INTERVAL_SECONDS * 1000);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
-    });
   }
 }
