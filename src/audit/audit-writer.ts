@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalDigest } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
+import { WriteBatch } from '../database/write-batch';
 import type { AuditActorKind } from './audit-entry';
 
 /** What a feature tells the audit trail; the writer adds time and digest. */
@@ -29,15 +30,20 @@ export interface AuditRecord {
 @Injectable()
 export class AuditWriter {
   async record(tx: Tx, record: AuditRecord): Promise<void> {
+    const batch = new WriteBatch();
+    this.addTo(batch, record);
+    await batch.flush(tx);
+  }
+
+  /** Adds the entry to the writes of a change, sent with them in one statement. */
+  addTo(batch: WriteBatch, record: AuditRecord): void {
     const digest =
       record.payloadSha256 ??
       (record.payload === undefined ? null : canonicalDigest(record.payload).toString('hex'));
-    await tx.query(
-      `WITH entry AS (
-         INSERT INTO audit_entries (recorded_at, actor_kind, actor, actor_party, actor_roles, action,
-           referral_id, state_before, state_after, event_id, payload_sha256, outcome)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id)
-       INSERT INTO audit_pending (entry_id) SELECT id FROM entry`,
+    const entry = batch.add(
+      `INSERT INTO audit_entries (recorded_at, actor_kind, actor, actor_party, actor_roles, action,
+         referral_id, state_before, state_after, event_id, payload_sha256, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
       [
         new Date(),
         record.actorKind,
@@ -53,5 +59,6 @@ export class AuditWriter {
         record.outcome ?? null,
       ],
     );
+    batch.add(`INSERT INTO audit_pending (entry_id) SELECT id FROM ${entry}`);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import type { Tx } from '../database/transactions';
+import type { WriteBatch } from '../database/write-batch';
 import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
 import { DeadlinePolicy } from './deadline-policy';
 import { waitingStepOf } from './deadline-steps';
@@ -23,11 +23,11 @@ export class DeadlinesService {
   ) {}
 
   /**
-   * Called by the lifecycle in the change's transaction, after the referral row was updated and
-   * while it is locked, so the changes of one referral reach this method one at a time.
-   * `referral` is the state after `change`.
+   * Called by the lifecycle while the referral is locked, so the changes of one referral reach
+   * this method one at a time; adds its writes to the change's. `referral` is the state after
+   * `change`.
    */
-  async onChange(tx: Tx, referral: ReferralRecord, change: ReferralChange): Promise<void> {
+  addTo(batch: WriteBatch, referral: ReferralRecord, change: ReferralChange): void {
     // Changes that keep the state (case messages, a rescheduled hand-over) neither meet nor
     // restart a deadline: the party that owes the step has not done it yet.
     if (change.fromStatus === change.toStatus) return;
@@ -37,23 +37,21 @@ export class DeadlinesService {
     const meet = `UPDATE referral_deadlines SET met_at = $2
         WHERE referral_id = $1 AND met_at IS NULL AND step IS DISTINCT FROM $3::text`;
     if (waiting === undefined) {
-      await tx.query(meet, [referral.id, now, null]);
+      batch.add(meet, [referral.id, now, null]);
       return;
     }
-    // One statement (one round trip) meets the steps left behind and opens the new one. Both
-    // parts read the same snapshot, which is safe: the UPDATE never touches the step the INSERT
-    // checks for. The INSERT is skipped when that step is already open because it spans several
-    // states (ACCEPTED → HANDOVER_SCHEDULED).
-    await tx.query(
-      `WITH met AS (${meet})
-       INSERT INTO referral_deadlines (referral_id, step, opened_seq, due_at, waiting_party)
-       SELECT $1, $3, $4, $5, $6
+    // Both writes read the snapshot from before the change's statement, which is safe: the UPDATE
+    // never touches the step the INSERT checks for. The INSERT is skipped when that step is
+    // already open because it spans several states (ACCEPTED → HANDOVER_SCHEDULED).
+    batch.add(meet, [referral.id, now, waiting.step]);
+    batch.add(
+      `INSERT INTO referral_deadlines (referral_id, step, opened_seq, due_at, waiting_party)
+       SELECT $1, $2, $3, $4, $5
         WHERE NOT EXISTS (SELECT 1 FROM referral_deadlines
-                           WHERE referral_id = $1 AND step = $3 AND met_at IS NULL)
+                           WHERE referral_id = $1 AND step = $2 AND met_at IS NULL)
        ON CONFLICT DO NOTHING`,
       [
         referral.id,
-        now,
         waiting.step,
         change.seq,
         this.policy.dueAt(waiting.step, referral.priority, now),

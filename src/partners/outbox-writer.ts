@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { cloudEventHeaders, isUuid, type CloudEvent } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
+import { WriteBatch } from '../database/write-batch';
 import type { DataKey } from '../privacy/data-key';
 import { PersonalDataVault } from '../privacy/personal-data-vault';
 import { EventSigner } from './event-signer';
@@ -41,17 +42,28 @@ export class OutboxWriter {
     event: CloudEvent,
     dataKey?: DataKey | null,
   ): Promise<void> {
-    const signed = this.signer.sign(event);
-    const referralId = isUuid(signed.subject) ? signed.subject : null;
+    const referralId = isUuid(event.subject) ? event.subject : null;
     const key =
       dataKey !== undefined || referralId === null
         ? (dataKey ?? null)
         : ((await this.vault.keyOf(tx, referralId)) ?? null);
-    if (key && key.referralId !== referralId) {
-      throw new Error(`event ${signed.id} is about ${signed.subject}, not ${key.referralId}`);
+    const batch = new WriteBatch();
+    this.addTo(batch, target, event, key);
+    await batch.flush(tx);
+  }
+
+  /**
+   * Adds the event to the writes of a change, sent with them in one statement; `dataKey` is the
+   * key of the event's referral (null: none, or erased, and the event is stored in clear).
+   */
+  addTo(batch: WriteBatch, target: OutboxTarget, event: CloudEvent, dataKey: DataKey | null): void {
+    const signed = this.signer.sign(event);
+    const referralId = isUuid(signed.subject) ? signed.subject : null;
+    if (dataKey && dataKey.referralId !== referralId) {
+      throw new Error(`event ${signed.id} is about ${signed.subject}, not ${dataKey.referralId}`);
     }
     const value = JSON.stringify(signed);
-    await tx.query(
+    batch.add(
       `INSERT INTO outbox (event_id, topic, message_key, referral_id, referral_seq, value,
          sealed_value, headers)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -61,8 +73,8 @@ export class OutboxWriter {
         target.key,
         referralId,
         signed.referralseq ?? null,
-        key ? null : value,
-        key ? key.sealText(sealedEventPurpose(signed.id), value) : null,
+        dataKey ? null : value,
+        dataKey ? dataKey.sealText(sealedEventPurpose(signed.id), value) : null,
         JSON.stringify(cloudEventHeaders(signed)),
       ],
     );

@@ -12,6 +12,7 @@ import { AuditWriter } from '../audit/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Tx } from '../database/transactions';
+import { WriteBatch } from '../database/write-batch';
 import { buildEvent } from '../partners/hub-events';
 import { OutboxWriter } from '../partners/outbox-writer';
 import { actorId, type Actor } from './actor';
@@ -83,9 +84,11 @@ export class ReferralLifecycleService {
     };
     const eventData =
       action === 'submit' ? submittedData(next) : { referralId: referral.id, ...data };
-    const change = await this.record(tx, next, actor, action, referral.status, eventData, now);
-    await this.referrals.update(tx, next);
-    await this.deadlines.onChange(tx, next, change);
+    const batch = new WriteBatch();
+    const change = this.record(batch, next, actor, action, referral.status, eventData, now);
+    this.referrals.addUpdate(batch, next);
+    this.deadlines.addTo(batch, next, change);
+    await batch.flush(tx);
     return { referral: next, change };
   }
 
@@ -95,8 +98,9 @@ export class ReferralLifecycleService {
    */
   async createSubmitted(tx: Tx, submitted: NewReferral, actor: Actor): Promise<AppliedChange> {
     const referral = await this.referrals.insert(tx, submitted);
-    const change = await this.record(
-      tx,
+    const batch = new WriteBatch();
+    const change = this.record(
+      batch,
       referral,
       actor,
       'submit',
@@ -104,7 +108,8 @@ export class ReferralLifecycleService {
       submittedData(referral),
       referral.submittedAt ?? new Date(),
     );
-    await this.deadlines.onChange(tx, referral, change);
+    this.deadlines.addTo(batch, referral, change);
+    await batch.flush(tx);
     return { referral, change };
   }
 
@@ -135,20 +140,23 @@ export class ReferralLifecycleService {
     const now = new Date();
     const next: ReferralRecord = { ...referral, seq: referral.seq + 1, updatedAt: now };
     const data = { referralId: referral.id, ...message };
-    const change = await this.record(tx, next, actor, 'message', referral.status, data, now);
-    await this.referrals.update(tx, next);
+    const batch = new WriteBatch();
+    const change = this.record(batch, next, actor, 'message', referral.status, data, now);
+    this.referrals.addUpdate(batch, next);
+    await batch.flush(tx);
     return { referral: next, change };
   }
 
-  private async record(
-    tx: Tx,
+  /** Adds a numbered change, its audit entry and the events it owes to `batch`. */
+  private record(
+    batch: WriteBatch,
     next: ReferralRecord,
     actor: Actor,
     action: LifecycleAction | 'message',
     fromStatus: ReferralRecord['status'],
     eventData: Record<string, unknown>,
     now: Date,
-  ): Promise<ReferralChange> {
+  ): ReferralChange {
     const key = next.dataKey;
     if (!key) {
       throw new ReferralError(
@@ -173,8 +181,8 @@ export class ReferralLifecycleService {
       causationId,
       occurredAt: now,
     };
-    await this.referrals.insertChange(tx, change, key);
-    await this.audit.record(tx, {
+    this.referrals.addChange(batch, change, key);
+    this.audit.addTo(batch, {
       actorKind: actor.kind,
       actor: actorId(actor),
       actorParty: actor.party,
@@ -187,17 +195,17 @@ export class ReferralLifecycleService {
       payload: eventData,
     });
     // A draft is private to its sender: withdrawing one tells no partner about it.
-    if (fromStatus !== 'DRAFT' || action === 'submit') await this.announce(tx, next, change, actor);
+    if (fromStatus !== 'DRAFT' || action === 'submit') this.announce(batch, next, change, actor);
     return change;
   }
 
   /** Queues the events this change owes to partner systems. */
-  private async announce(
-    tx: Tx,
+  private announce(
+    batch: WriteBatch,
     referral: ReferralRecord,
     change: ReferralChange,
     actor: Actor,
-  ): Promise<void> {
+  ): void {
     const counterpart =
       actor.party === referral.senderParty ? referral.receiverParty : referral.senderParty;
     if (this.config.registry.party(counterpart)?.channel === 'kafka') {
@@ -212,8 +220,8 @@ export class ReferralLifecycleService {
         time: change.occurredAt,
         data: change.data,
       });
-      await this.outbox.enqueue(
-        tx,
+      this.outbox.addTo(
+        batch,
         { topic: toTopic(countryOfParty(counterpart)), key: referral.id },
         event,
         referral.dataKey,
@@ -229,8 +237,8 @@ export class ReferralLifecycleService {
         causationid: actor.eventId,
         data: { eventId: actor.eventId, status: 'APPLIED' },
       });
-      await this.outbox.enqueue(
-        tx,
+      this.outbox.addTo(
+        batch,
         { topic: toTopic(countryOfParty(actor.party)), key: referral.id },
         receipt,
         referral.dataKey,

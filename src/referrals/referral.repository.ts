@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
+import type { WriteBatch } from '../database/write-batch';
 import type { DataKey } from '../privacy/data-key';
 import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
 import { personFacts } from './person-facts';
@@ -135,13 +136,13 @@ export class ReferralRepository {
   }
 
   /**
-   * Writes the state a change left the referral in. The content never changes once stored; the
-   * facts derived from it are written again while it is readable, since whether the person is a
-   * minor is judged at submission.
+   * Adds the state a change left the referral in to the change's writes. The content never
+   * changes once stored; the facts derived from it are written again while it is readable, since
+   * whether the person is a minor is judged at submission.
    */
-  async update(tx: Tx, r: ReferralRecord): Promise<void> {
+  addUpdate(batch: WriteBatch, r: ReferralRecord): void {
     const facts = r.content && personFacts(r.content, r.submittedAt ?? r.createdAt);
-    await tx.query(
+    batch.add(
       `UPDATE referrals SET status = $2, version = $3, seq = $4, receiver_reference = $5,
          updated_at = $6, submitted_at = $7, closed_at = $8,
          person_minor = CASE WHEN $9::boolean THEN $10::boolean ELSE person_minor END
@@ -185,9 +186,9 @@ export class ReferralRepository {
     ]);
   }
 
-  /** Records a change; its data (questions, answers, notes, names) sealed with `key`. */
-  async insertChange(tx: Tx, c: ReferralChange, key: DataKey): Promise<void> {
-    await tx.query(
+  /** Adds a change to its writes; its data (questions, answers, notes, names) sealed with `key`. */
+  addChange(batch: WriteBatch, c: ReferralChange, key: DataKey): void {
+    batch.add(
       `INSERT INTO referral_changes (referral_id, seq, action, event_type, event_id, actor_party,
          actor, from_status, to_status, sealed_data, causation_id, occurred_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
