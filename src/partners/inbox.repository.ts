@@ -30,9 +30,11 @@ export class InboxRepository {
     position: RecordPosition,
     outcome: 'applied' | 'rejected',
   ): Promise<InboxClaim> {
+    // received_at is when this record was handled: a run of records shares one transaction, and
+    // so one now().
     const inserted = await tx.query<unknown[]>(
-      `INSERT INTO inbox (source, event_id, payload_sha256, topic, kafka_partition, kafka_offset, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING 1`,
+      `INSERT INTO inbox (source, event_id, payload_sha256, topic, kafka_partition, kafka_offset, outcome, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp()) ON CONFLICT DO NOTHING RETURNING 1`,
       [source, eventId, digest, position.topic, position.partition, position.offset, outcome],
     );
     if (inserted.length > 0) return 'new';

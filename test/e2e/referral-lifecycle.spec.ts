@@ -2,7 +2,13 @@ import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { EVENT_TYPES, signEvent, toTopic, verifyEventSignature } from '@hub/contracts';
+import {
+  EVENT_TYPES,
+  signEvent,
+  toTopic,
+  verifyEventSignature,
+  type CloudEvent,
+} from '@hub/contracts';
 import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
@@ -311,6 +317,129 @@ describe('referrals across borders (real broker, real database)', () => {
         history.body.items.filter((i: any) => i.entry.action === 'referral.acknowledge'),
       ).toHaveLength(1);
       expect((await bokeo.get(`/v1/referrals/${id}`)).body.referralSeq).toBe(3);
+    });
+
+    /** The records of one produce request, as the partner's system would send them together. */
+    function together(
+      events: readonly (CloudEvent | { raw: string; marker: string })[],
+      key: string,
+    ) {
+      return vn.sendRawBatch(
+        events.map((e) =>
+          'raw' in e
+            ? {
+                key,
+                value: e.raw,
+                headers: { 'content-type': 'application/cloudevents+json', marker: e.marker },
+              }
+            : {
+                key,
+                value: JSON.stringify(signEvent(e, partnerKey('VN'), partnerKid('VN'))),
+                headers: { 'content-type': 'application/cloudevents+json', ce_id: e.id },
+              },
+        ),
+      );
+    }
+
+    it('applies records that arrive together in their order, each answered once', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      const question = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralInfoRequested,
+        { referralId: id, question: 'Which village?' },
+        { referralseq: 2 },
+      );
+      const note = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.messagePosted,
+        {
+          referralId: id,
+          messageId: randomUUID(),
+          author: 'Lt. Pham',
+          language: 'vi',
+          body: 'Chào',
+        },
+        { referralseq: 3 },
+      );
+
+      await together([ack, ack, question, note], id);
+      await vn.waitForAnswer(note.id);
+
+      for (const event of [ack, question, note]) {
+        const answers = vn.received.filter((r) => r.event.causationid === event.id);
+        expect(answers.map((r) => r.event.type)).toEqual([EVENT_TYPES.receipt]);
+      }
+      const referral = await bokeo.get(`/v1/referrals/${id}`);
+      expect(referral.body).toMatchObject({ status: 'INFO_REQUESTED', referralSeq: 4 });
+      const messages = await bokeo.get(`/v1/referrals/${id}/messages`);
+      expect(messages.body.items.map((m: any) => m.body)).toEqual(['Chào']);
+      // Ordinary traffic that arrives together is applied in one transaction (one commit).
+      const rows = await app
+        .get(Transactions)
+        .query<{ tx: string }>(
+          `SELECT DISTINCT xmin::text AS tx FROM inbox WHERE event_id = ANY($1::text[])`,
+          [[ack.id, question.id, note.id]],
+        );
+      expect(rows).toHaveLength(1);
+    });
+
+    it('answers every record that arrives together when one is refused and one is unusable', async () => {
+      const id = await bokeo.send(victimReferral('VN-MPS'));
+      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
+      const ack = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralAcknowledged,
+        { referralId: id },
+        { referralseq: 1 },
+      );
+      const early = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralCompleted,
+        { referralId: id, completedAt: '2026-12-10T09:00:00+07:00' },
+        { referralseq: 2 },
+      );
+      const question = partnerEvent(
+        'VN-MPS',
+        EVENT_TYPES.referralInfoRequested,
+        { referralId: id, question: 'Which village?' },
+        { referralseq: 2 },
+      );
+      const marker = `bad-${randomUUID()}`;
+
+      await together([ack, early, { raw: '{"specversion": ', marker }, question], id);
+      await vn.waitForAnswer(question.id);
+
+      const answer = (event: CloudEvent) =>
+        vn.received.filter((r) => r.event.causationid === event.id).map((r) => r.event);
+      expect(answer(ack).map((e) => e.type)).toEqual([EVENT_TYPES.receipt]);
+      expect(answer(early)).toEqual([
+        expect.objectContaining({
+          type: EVENT_TYPES.eventRejected,
+          data: expect.objectContaining({ code: 'invalid-transition' }),
+        }),
+      ]);
+      expect(answer(question).map((e) => e.type)).toEqual([EVENT_TYPES.receipt]);
+      const dead = await vn.waitFor('the DLQ record', () =>
+        vn.deadLetters().find((r) => r.headers['marker'] === marker),
+      );
+      expect(dead.headers['mrh-dlq-code']).toBe('malformed-event');
+      const history = await bokeo.get(`/v1/referrals/${id}/history`);
+      const steps = history.body.items
+        .map((i: any) => i.entry)
+        .filter((e: any) => e.action !== 'referral.read' && e.action !== 'referral.create');
+      expect(steps.map((e: any) => [e.action, e.outcome])).toEqual([
+        ['referral.submit', null],
+        ['referral.acknowledge', null],
+        ['partner-event.refused', 'invalid-transition'],
+        ['referral.request-info', null],
+      ]);
     });
 
     it('refuses an action the current state does not allow with invalid-transition', async () => {
