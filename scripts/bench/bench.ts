@@ -65,6 +65,7 @@ import {
   rawVerifyHashing,
 } from './references';
 import { ServiceProcess } from './service-process';
+import { CpuMeter, describeCpu } from './cpu-breakdown';
 
 /** How much work each scenario does: the full run, or the smoke run CI does so it cannot rot. */
 interface Sizes {
@@ -320,6 +321,9 @@ async function measure(
   await ensureTopics(kafka, [receiver.topic, fromTopic(receiver.country)], 6);
   const figures: Figure[] = [];
   const notes: Record<string, unknown> = {};
+  /** The hub's VmHWM after each phase of run A: which phase set the peak. */
+  const peakRssByPhase: Record<string, number> = {};
+  notes['hubPeakRssMiBByPhase'] = peakRssByPhase;
   const machine = machineFacts({
     kafka: KAFKA_VERSION,
     smoke: s.smoke,
@@ -394,14 +398,21 @@ async function measure(
   try {
     say(`▶ hub: warm-up (${sizes.warmup} submits)`);
     await endToEnd(hubLoad, reader, warmIds, sizes.concurrency);
+    peakRssByPhase['after warm-up'] = Math.round(hubA.usage().peakRssMiB);
 
     say(
       `▶ hub: end-to-end submit at maximum rate (${sizes.submits}, ${sizes.concurrency} in flight)`,
     );
     const cpuBefore = hubA.usage().cpuSeconds;
+    const maxCpu = new CpuMeter(() => hubA.pid);
+    maxCpu.begin();
     const max = await endToEnd(hubLoad, reader, maxIds, sizes.concurrency);
+    const maxCpuUse = maxCpu.end();
     const cpuPerSubmitMs = ((hubA.usage().cpuSeconds - cpuBefore) * 1000) / maxIds.length;
     say(`  ${max.rate.toFixed(0)}/s end to end (HTTP alone ${max.httpRate.toFixed(0)}/s)`);
+    say(`  CPU: ${describeCpu(maxCpuUse)}`);
+    notes['cpuAtMaximumSubmitRate'] = maxCpuUse;
+    peakRssByPhase['after maximum rate'] = Math.round(hubA.usage().peakRssMiB);
     notes['hubHttpSubmitRate'] = Math.round(max.httpRate);
     notes['hubCpuMsPerSubmit'] = Math.round(cpuPerSubmitMs * 100) / 100;
     figures.push(
@@ -430,6 +441,7 @@ async function measure(
     notes['latencyRatePerSecond'] = Math.round(rate);
     notes['httpP50Ms'] = Math.round(percentile(httpLatencies, 50) * 10) / 10;
     notes['httpP99Ms'] = Math.round(percentile(httpLatencies, 99) * 10) / 10;
+    peakRssByPhase['after latency run'] = Math.round(hubA.usage().peakRssMiB);
     figures.push(
       figure('e2e submit latency p50 at half max rate', percentile(latencies, 50), 'ms', null),
       figure('e2e submit latency p99 at half max rate', percentile(latencies, 99), 'ms', null, {
@@ -476,13 +488,19 @@ async function measure(
       ],
     );
     const filled = performance.now();
+    const relayCpu = new CpuMeter(() => hubA.pid);
+    relayCpu.begin();
     await waitUntil(
       'the relay to drain the outbox',
       async () =>
         (await count(hubPool, `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)) === 0,
     );
     const relayRate = relayRecords.length / ((performance.now() - filled) / 1000);
+    const relayCpuUse = relayCpu.end();
     say(`  ${relayRate.toFixed(0)} events/s`);
+    say(`  CPU: ${describeCpu(relayCpuUse)}`);
+    notes['cpuDuringRelayDrain'] = relayCpuUse;
+    peakRssByPhase['after relay drain'] = Math.round(hubA.usage().peakRssMiB);
     figures.push(
       figure('outbox relay drain rate', relayRate, 'events/s', bareProducerRate, {
         of: 'ratio',
@@ -552,6 +570,7 @@ async function measure(
     notes['auditEntries'] = size;
 
     const usageA = hubA.usage();
+    peakRssByPhase['after audit verification'] = Math.round(usageA.peakRssMiB);
     await reader.stop();
     hubLoad.close();
     say('▶ hub (run A): stop');
@@ -570,11 +589,15 @@ async function measure(
     say('▶ hub (run B): start, apply the acknowledgements');
     const hubB = new ServiceProcess('hub', hubArgs, hubEnv, await freePort());
     processes.push(hubB);
+    // hubB is not running yet: the meter finds its pid at the end and counts its start-up too.
+    const inboundCpu = new CpuMeter(() => (hubB.running ? hubB.pid : undefined));
+    inboundCpu.begin();
     await hubB.start('/health/ready');
     await waitUntil(
       'the hub to apply the acknowledgements',
       async () => (await count(hubPool, `SELECT count(*) AS n FROM inbox`)) >= acks.length,
     );
+    const inboundCpuUse = inboundCpu.end();
     const applied = await hubPool.query<{ applied: string; seconds: number }>(
       `SELECT count(*) FILTER (WHERE outcome = 'applied') AS applied,
          extract(epoch FROM max(received_at) - min(received_at))::float8 AS seconds FROM inbox`,
@@ -595,6 +618,8 @@ async function measure(
     );
     if (receipts !== acks.length) throw new Error(`${receipts} receipts for ${acks.length} events`);
     say(`  ${inboundRate.toFixed(0)} events/s`);
+    say(`  CPU (start-up included): ${describeCpu(inboundCpuUse)}`);
+    notes['cpuDuringInboundApply'] = inboundCpuUse;
     figures.push(
       figure('inbound partner events applied', inboundRate, 'events/s', bareConsumerRate, {
         of: 'ratio',

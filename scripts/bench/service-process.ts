@@ -27,6 +27,10 @@ export class ServiceProcess {
     readonly port: number,
   ) {}
 
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
   get pid(): number {
     const pid = this.child?.pid;
     if (pid === undefined) throw new Error(`${this.name} is not running`);
