@@ -62,6 +62,7 @@ export class ListReferralsQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()
+  @MinLength(1, { message: 'is not a cursor this API returned' })
   @MaxLength(200)
   cursor?: string;
 }

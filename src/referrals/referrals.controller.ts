@@ -77,7 +77,7 @@ export class ReferralsController {
       ...(query.counterpart && { counterpart: query.counterpart }),
       ...(query.type && { type: query.type }),
       ...(query.overdue !== undefined && { overdue: query.overdue }),
-      ...(query.cursor && { cursor: query.cursor }),
+      ...(query.cursor !== undefined && { cursor: query.cursor }),
     });
   }
 

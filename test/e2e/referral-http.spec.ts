@@ -248,6 +248,18 @@ describe('the referral HTTP API', () => {
       expect(res.body.errors.map((e: any) => e.path).sort()).toEqual(['direction', 'limit']);
     });
 
+    it.each(['', 'bm90LWEtY3Vyc29y'])(
+      'refuses the cursor %j, which this API never returned',
+      async (cursor) => {
+        const res = await bokeo.get(`/v1/referrals?cursor=${cursor}`);
+
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([
+          { path: 'cursor', message: 'is not a cursor this API returned' },
+        ]);
+      },
+    );
+
     it('answers an unknown action with 404 and a malformed id with 404', async () => {
       const id = await bokeo.createDraft(victimReferral());
 
