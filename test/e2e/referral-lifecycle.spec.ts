@@ -341,23 +341,25 @@ describe('referrals across borders (real broker, real database)', () => {
       );
     }
 
-    it('applies records that arrive together in their order, each answered once', async () => {
+    /** A referral submitted to VN-MPS, once the partner has received it. */
+    async function submittedToVietnam(): Promise<string> {
       const id = await bokeo.send(victimReferral('VN-MPS'));
       await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
-      const ack = partnerEvent(
-        'VN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      const question = partnerEvent(
-        'VN-MPS',
+      return id;
+    }
+
+    const fromVietnam = (type: string, data: Record<string, unknown>, seen: number) =>
+      partnerEvent('VN-MPS', type, data, { referralseq: seen });
+
+    it('applies records that arrive together in their order, each answered once', async () => {
+      const id = await submittedToVietnam();
+      const ack = fromVietnam(EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
+      const question = fromVietnam(
         EVENT_TYPES.referralInfoRequested,
         { referralId: id, question: 'Which village?' },
-        { referralseq: 2 },
+        2,
       );
-      const note = partnerEvent(
-        'VN-MPS',
+      const note = fromVietnam(
         EVENT_TYPES.messagePosted,
         {
           referralId: id,
@@ -366,7 +368,7 @@ describe('referrals across borders (real broker, real database)', () => {
           language: 'vi',
           body: 'Chào',
         },
-        { referralseq: 3 },
+        3,
       );
 
       await together([ack, ack, question, note], id);
@@ -391,25 +393,17 @@ describe('referrals across borders (real broker, real database)', () => {
     });
 
     it('answers every record that arrives together when one is refused and one is unusable', async () => {
-      const id = await bokeo.send(victimReferral('VN-MPS'));
-      await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
-      const ack = partnerEvent(
-        'VN-MPS',
-        EVENT_TYPES.referralAcknowledged,
-        { referralId: id },
-        { referralseq: 1 },
-      );
-      const early = partnerEvent(
-        'VN-MPS',
+      const id = await submittedToVietnam();
+      const ack = fromVietnam(EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
+      const early = fromVietnam(
         EVENT_TYPES.referralCompleted,
         { referralId: id, completedAt: '2026-12-10T09:00:00+07:00' },
-        { referralseq: 2 },
+        2,
       );
-      const question = partnerEvent(
-        'VN-MPS',
+      const question = fromVietnam(
         EVENT_TYPES.referralInfoRequested,
         { referralId: id, question: 'Which village?' },
-        { referralseq: 2 },
+        2,
       );
       const marker = `bad-${randomUUID()}`;
 
