@@ -69,23 +69,14 @@ export class InboundProcessor {
   async handle(record: InboundRecord): Promise<InboundOutcome> {
     let inbound: InboundEvent;
     try {
-      inbound = parseInboundRecord(
-        record.value,
-        stringHeaders(record.headers),
-        record.country,
-        this.keys.of(record.country),
-      );
+      inbound = this.parse(record);
     } catch (error) {
       if (error instanceof UnusableRecord) return this.refuseUnusable(record, error);
       throw error;
     }
     let claim: InboxClaim;
     try {
-      claim = await this.transactions.run(async (tx) => {
-        const claimed = await this.claim(tx, record, inbound, 'applied');
-        if (claimed === 'new') await this.apply(tx, inbound);
-        return claimed;
-      });
+      claim = await this.transactions.run((tx) => this.claimAndApply(tx, record, inbound));
     } catch (error) {
       const refusal = asRefusal(error);
       if (!refusal) throw error;
@@ -107,14 +98,7 @@ export class InboundProcessor {
     const parsed: InboundEvent[] = [];
     for (const record of records) {
       try {
-        parsed.push(
-          parseInboundRecord(
-            record.value,
-            stringHeaders(record.headers),
-            record.country,
-            this.keys.of(record.country),
-          ),
-        );
+        parsed.push(this.parse(record));
       } catch (error) {
         if (error instanceof UnusableRecord) return undefined;
         throw error;
@@ -125,9 +109,8 @@ export class InboundProcessor {
         const outcomes: InboundOutcome[] = [];
         for (const [index, inbound] of parsed.entries()) {
           const record = records[index] as InboundRecord;
-          const claimed = await this.claim(tx, record, inbound, 'applied');
+          const claimed = await this.claimAndApply(tx, record, inbound);
           if (claimed === 'conflict') throw new NotOrdinary();
-          if (claimed === 'new') await this.apply(tx, inbound);
           outcomes.push({ kind: claimed === 'new' ? 'applied' : 'duplicate' });
         }
         return outcomes;
@@ -148,6 +131,27 @@ export class InboundProcessor {
     );
     await this.deadLetters.publish(record, 'processing-failed', detail);
     return { kind: 'rejected', code: 'processing-failed', deadLettered: true };
+  }
+
+  /** Claims the event in the inbox and, when it is new, applies it. */
+  private async claimAndApply(
+    tx: Tx,
+    record: InboundRecord,
+    inbound: InboundEvent,
+  ): Promise<InboxClaim> {
+    const claimed = await this.claim(tx, record, inbound, 'applied');
+    if (claimed === 'new') await this.apply(tx, inbound);
+    return claimed;
+  }
+
+  /** The record as a verified partner event; throws {@link UnusableRecord} when it is none. */
+  private parse(record: InboundRecord): InboundEvent {
+    return parseInboundRecord(
+      record.value,
+      stringHeaders(record.headers),
+      record.country,
+      this.keys.of(record.country),
+    );
   }
 
   private claim(

@@ -151,26 +151,26 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
     const { batch } = payload;
     const country = batch.topic.split('.').at(-1) ?? '';
     let last: string | undefined;
-    for (let start = 0; start < batch.messages.length; start += RUN_SIZE) {
-      if (!payload.isRunning() || payload.isStale()) break;
-      const messages = batch.messages.slice(start, start + RUN_SIZE);
-      const records = messages.map((m) => toRecord(country, batch.topic, batch.partition, m));
+    const handled = (record: InboundRecord): void => {
+      payload.resolveOffset(record.offset);
+      last = record.offset;
+    };
+    const stopped = (): boolean => !payload.isRunning() || payload.isStale();
+    runs: for (let start = 0; start < batch.messages.length; start += RUN_SIZE) {
+      if (stopped()) break;
+      const records = batch.messages
+        .slice(start, start + RUN_SIZE)
+        .map((m) => toRecord(country, batch.topic, batch.partition, m));
       const together = records.length > 1 ? await this.tryRun(records) : undefined;
       if (together) {
         together.forEach((outcome) => this.count(outcome));
+        records.forEach(handled);
       } else {
-        let handled = 0;
         for (const record of records) {
-          if (!payload.isRunning() || payload.isStale()) break;
-          if (!(await this.handleWithRetries(record, payload))) break;
-          payload.resolveOffset(record.offset);
-          last = record.offset;
-          handled++;
+          if (stopped() || !(await this.handleWithRetries(record, payload))) break runs;
+          handled(record);
         }
-        if (handled < records.length) break;
       }
-      last = records.at(-1)?.offset ?? last;
-      if (last !== undefined) payload.resolveOffset(last);
       await payload.heartbeat();
     }
     if (last !== undefined && this.consumer) {
