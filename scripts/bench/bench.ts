@@ -404,10 +404,10 @@ async function measure(
       `▶ hub: end-to-end submit at maximum rate (${sizes.submits}, ${sizes.concurrency} in flight)`,
     );
     const cpuBefore = hubA.usage().cpuSeconds;
-    const maxCpu = new CpuMeter(() => hubA.pid);
+    const maxCpu = new CpuMeter();
     maxCpu.begin();
     const max = await endToEnd(hubLoad, reader, maxIds, sizes.concurrency);
-    const maxCpuUse = maxCpu.end();
+    const maxCpuUse = maxCpu.end(hubA.pid);
     const cpuPerSubmitMs = ((hubA.usage().cpuSeconds - cpuBefore) * 1000) / maxIds.length;
     say(`  ${max.rate.toFixed(0)}/s end to end (HTTP alone ${max.httpRate.toFixed(0)}/s)`);
     say(`  CPU: ${describeCpu(maxCpuUse)}`);
@@ -488,7 +488,7 @@ async function measure(
       ],
     );
     const filled = performance.now();
-    const relayCpu = new CpuMeter(() => hubA.pid);
+    const relayCpu = new CpuMeter();
     relayCpu.begin();
     await waitUntil(
       'the relay to drain the outbox',
@@ -496,7 +496,7 @@ async function measure(
         (await count(hubPool, `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)) === 0,
     );
     const relayRate = relayRecords.length / ((performance.now() - filled) / 1000);
-    const relayCpuUse = relayCpu.end();
+    const relayCpuUse = relayCpu.end(hubA.pid);
     say(`  ${relayRate.toFixed(0)} events/s`);
     say(`  CPU: ${describeCpu(relayCpuUse)}`);
     notes['cpuDuringRelayDrain'] = relayCpuUse;
@@ -589,15 +589,15 @@ async function measure(
     say('▶ hub (run B): start, apply the acknowledgements');
     const hubB = new ServiceProcess('hub', hubArgs, hubEnv, await freePort());
     processes.push(hubB);
-    // hubB is not running yet: the meter finds its pid at the end and counts its start-up too.
-    const inboundCpu = new CpuMeter(() => (hubB.running ? hubB.pid : undefined));
+    // hubB is not running yet: its CPU counts from its start.
+    const inboundCpu = new CpuMeter();
     inboundCpu.begin();
     await hubB.start('/health/ready');
     await waitUntil(
       'the hub to apply the acknowledgements',
       async () => (await count(hubPool, `SELECT count(*) AS n FROM inbox`)) >= acks.length,
     );
-    const inboundCpuUse = inboundCpu.end();
+    const inboundCpuUse = inboundCpu.end(hubB.pid);
     const applied = await hubPool.query<{ applied: string; seconds: number }>(
       `SELECT count(*) FILTER (WHERE outcome = 'applied') AS applied,
          extract(epoch FROM max(received_at) - min(received_at))::float8 AS seconds FROM inbox`,

@@ -11,8 +11,8 @@ export interface CpuBreakdown {
 
 interface Snapshot {
   at: number;
-  /** Ticks per pid, with the pid's part. */
-  processes: Map<number, { part: string; ticks: number }>;
+  /** Ticks per pid, with the command name. */
+  processes: Map<number, { comm: string; ticks: number }>;
   /** Machine-wide ticks from /proc/stat: all, and idle (+ iowait). */
   total: number;
   idle: number;
@@ -29,22 +29,22 @@ const TICKS_PER_SECOND = 100;
 export class CpuMeter {
   private start: Snapshot | undefined;
 
-  constructor(private readonly hubPid: () => number | undefined) {}
-
   begin(): void {
-    this.start = snapshot(this.hubPid());
+    this.start = snapshot();
   }
 
-  end(): CpuBreakdown {
+  /** The use since {@link begin}; `hubPid` is the hub's process, which may have started since. */
+  end(hubPid: number): CpuBreakdown {
     const before = this.start;
     if (!before) throw new Error('CpuMeter.end() before begin()');
-    const after = snapshot(this.hubPid());
+    const after = snapshot();
     const seconds = (after.at - before.at) / 1000;
     const parts: Record<string, number> = {};
     for (const [pid, now] of after.processes) {
       const then = before.processes.get(pid)?.ticks ?? 0;
       const used = (now.ticks - then) / TICKS_PER_SECOND / seconds;
-      parts[now.part] = (parts[now.part] ?? 0) + used;
+      const part = partOf(pid, now.comm, hubPid);
+      parts[part] = (parts[part] ?? 0) + used;
     }
     const totalTicks = after.total - before.total;
     const cores = totalTicks > 0 ? totalTicks / TICKS_PER_SECOND / seconds : 0;
@@ -70,8 +70,15 @@ export function describeCpu(b: CpuBreakdown): string {
   return `${parts.join(', ')}, idle ${b.idle.toFixed(2)} (cores busy, of ${b.cores.toFixed(0)}, over ${b.seconds} s)`;
 }
 
-function snapshot(hubPid: number | undefined): Snapshot {
-  const processes = new Map<number, { part: string; ticks: number }>();
+/** User + system CPU ticks of a process, from the text of its `/proc/<pid>/stat`. */
+export function cpuTicks(stat: string): number {
+  // Fields after the command name (which may hold spaces): utime is 14th, stime 15th overall.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function snapshot(): Snapshot {
+  const processes = new Map<number, { comm: string; ticks: number }>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -82,9 +89,7 @@ function snapshot(hubPid: number | undefined): Snapshot {
       continue; // ended meanwhile
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    processes.set(pid, { part: partOf(pid, comm, hubPid), ticks });
+    processes.set(pid, { comm, ticks: cpuTicks(stat) });
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1) ?? [];
   const values = cpu.map(Number);
@@ -93,7 +98,7 @@ function snapshot(hubPid: number | undefined): Snapshot {
   return { at: Date.now(), processes, total, idle };
 }
 
-function partOf(pid: number, comm: string, hubPid: number | undefined): string {
+function partOf(pid: number, comm: string, hubPid: number): string {
   if (pid === hubPid) return 'hub';
   if (pid === process.pid) return 'bench';
   if (comm === 'postgres') return 'postgres';

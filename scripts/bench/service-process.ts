@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { repoRoot } from '../lib/repo-root';
+import { cpuTicks } from './cpu-breakdown';
 
 /** CPU and memory of a process as the kernel counts them (Linux /proc). */
 export interface ProcessUsage {
@@ -26,10 +27,6 @@ export class ServiceProcess {
     private readonly env: NodeJS.ProcessEnv,
     readonly port: number,
   ) {}
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null;
-  }
 
   get pid(): number {
     const pid = this.child?.pid;
@@ -70,10 +67,7 @@ export class ServiceProcess {
       const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
       return match?.[1] ? Number(match[1]) : Number.NaN;
     };
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): utime is 14th, stime 15th overall.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const ticks = cpuTicks(readFileSync(`/proc/${this.pid}/stat`, 'utf8'));
     return {
       peakRssMiB: kib('VmHWM') / 1024,
       rssMiB: kib('VmRSS') / 1024,
