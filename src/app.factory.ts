@@ -53,7 +53,7 @@ export async function createApp(
     void reply.header(CORRELATION_HEADER, request.id);
     done();
   });
-  hardenHttp(app, config, BODY_LIMIT_BYTES);
+  hardenHttp(app, config);
   const metrics = app.get(HubMetrics);
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL: one series per route, whatever clients send.

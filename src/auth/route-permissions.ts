@@ -38,26 +38,26 @@ export function routeRulesOf(controllers: readonly Type[]): RouteRule[] {
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const handler = prototype[name];
       if (name === 'constructor' || typeof handler !== 'function') continue;
-      const metadata: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
-      const method = Object.values(RequestMethod).find(
-        (m): m is RequestMethod => typeof m === 'number' && m === metadata,
-      );
-      if (method === undefined) continue;
+      const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+      if (!isRequestMethod(method)) continue;
       const verb = RequestMethod[method];
+      const where = `${controller.name}.${name}`;
       const declared: unknown = Reflect.getMetadata(REQUIRED_PERMISSION, handler);
+      const permission = isPermission(declared) ? declared : undefined;
       const isPublic = classPublic || Reflect.getMetadata(IS_PUBLIC, handler) === true;
+      // Exactly one of @Public() and a permission; otherwise every path of the handler is named.
+      let conflict: string | undefined;
+      if (isPublic && permission !== undefined) conflict = 'both @Public() and a permission';
+      if (!isPublic && permission === undefined) conflict = 'no @RequirePermission()';
+      const methodPaths = pathsOf(Reflect.getMetadata(PATH_METADATA, handler));
       for (const classPath of classPaths) {
-        for (const methodPath of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) {
+        for (const methodPath of methodPaths) {
           const path = servedPath(`${classPath}/${methodPath}`, method);
-          const where = `${controller.name}.${name}`;
-          const permission = isPermission(declared) ? declared : undefined;
-          if (isPublic === (permission !== undefined)) {
-            undeclared.push(
-              `${verb} ${path} (${where}): ${isPublic ? 'both @Public() and a permission' : 'no @RequirePermission()'}`,
-            );
-            continue;
+          if (conflict !== undefined) {
+            undeclared.push(`${verb} ${path} (${where}): ${conflict}`);
+          } else {
+            rules.push({ method: verb, path, handler: where, access: permission ?? 'public' });
           }
-          rules.push({ method: verb, path, handler: where, access: permission ?? 'public' });
         }
       }
     }
@@ -68,6 +68,10 @@ export function routeRulesOf(controllers: readonly Type[]): RouteRule[] {
     );
   }
   return rules.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+function isRequestMethod(metadata: unknown): metadata is RequestMethod {
+  return typeof metadata === 'number' && metadata in RequestMethod;
 }
 
 function pathsOf(metadata: unknown): string[] {

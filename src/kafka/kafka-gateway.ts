@@ -74,11 +74,6 @@ export class KafkaGateway {
     }
   }
 
-  /** True when the cluster answers a metadata request within `timeoutMs` (see {@link probe}). */
-  async ping(timeoutMs: number): Promise<boolean> {
-    return (await this.probe(timeoutMs)).up;
-  }
-
   /**
    * Creates the topics that do not exist yet (never relying on broker auto-creation) and returns
    * the names it created. Existing topics are left as they are.

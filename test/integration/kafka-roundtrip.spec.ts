@@ -13,7 +13,7 @@ describe('the local Kafka broker', () => {
   });
 
   it('answers a metadata request', async () => {
-    await expect(gateway.ping(5000)).resolves.toBe(true);
+    expect((await gateway.probe(5000)).up).toBe(true);
   });
 
   it('gives back a record produced to a fresh topic, key, value and headers intact', async () => {

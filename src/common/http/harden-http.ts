@@ -39,13 +39,9 @@ export function frameworkErrorHandler(
  * with `Allow` for a known path asked with the wrong method. The body limit (413) is the
  * adapter's `bodyLimit`.
  */
-export function hardenHttp(
-  app: NestFastifyApplication,
-  config: AppConfig,
-  bodyLimit: number,
-): void {
+export function hardenHttp(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
-  acceptJsonBodiesOnly(fastify, bodyLimit);
+  acceptJsonBodiesOnly(fastify);
 
   const origins = config.corsOrigins;
   if (origins.length > 0) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal';
 import { CommonError } from '../problem/common.error';
@@ -16,9 +15,6 @@ export interface RateLimitSettings {
   windowSeconds: number;
 }
 
-/** How long a verified token's identity is remembered for keying (it is verified again later). */
-const IDENTITY_TTL_MS = 60_000;
-const MAX_REMEMBERED_TOKENS = 10_000;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /** Paths never limited: probes and scrapers must always get through. */
@@ -31,18 +27,16 @@ export function isExemptFromRateLimit(path: string): boolean {
  * its officer (`sub` + `party`), whatever address it comes from; any other request — no token, a
  * forged or expired one — counts against its client address, so that guessing tokens is limited
  * too. Tokens are verified with the auth guard's own verifier (a forged `sub` cannot pick someone
- * else's bucket) and remembered for a minute so that an officer's requests cost one map lookup.
+ * else's bucket); it remembers verified tokens, so an officer's requests cost one map lookup.
  * Limits hold per hub instance.
  */
 export class RequestRateLimit {
   private readonly officers: TokenBuckets;
   private readonly addresses: TokenBuckets;
-  private readonly identities = new Map<string, { key: string; until: number }>();
 
   constructor(
     private readonly verifier: TokenIdentifier,
     settings: RateLimitSettings,
-    private readonly now: () => number = () => Date.now(),
   ) {
     this.officers = new TokenBuckets(settings.perOfficer, settings.windowSeconds);
     this.addresses = new TokenBuckets(settings.perAddress, settings.windowSeconds);
@@ -68,24 +62,11 @@ export class RequestRateLimit {
   private async officerOf(header: string | undefined): Promise<string | undefined> {
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token === undefined) return undefined;
-    const digest = createHash('sha256').update(token).digest('base64url');
-    const now = this.now();
-    const known = this.identities.get(digest);
-    if (known && known.until > now) return known.key;
-    let principal: Principal;
     try {
-      principal = await this.verifier.verify(token);
+      const principal = await this.verifier.verify(token);
+      return `officer:${principal.party}:${principal.sub}`;
     } catch {
       return undefined;
     }
-    const key = `officer:${principal.party}:${principal.sub}`;
-    this.identities.delete(digest);
-    this.identities.set(digest, { key, until: now + IDENTITY_TTL_MS });
-    while (this.identities.size > MAX_REMEMBERED_TOKENS) {
-      const oldest = this.identities.keys().next();
-      if (oldest.done === true) break;
-      this.identities.delete(oldest.value);
-    }
-    return key;
   }
 }

@@ -131,11 +131,6 @@ function fromFastifyError(error: unknown): ProblemError | undefined {
       return new CommonError('malformed-request', 'The URL is not valid (bad percent-encoding).');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new CommonError('not-found', 'No such resource.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new CommonError(
-        'malformed-request',
-        'The body is empty but the content type says JSON.',
-      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new CommonError('malformed-request', 'The body does not match its Content-Length.');
     default:
