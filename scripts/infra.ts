@@ -17,6 +17,7 @@ import {
   DEV_KAFKA_DIR,
   hubKafkaEnv,
   localBrokerSecurity,
+  localSecurity,
   principalName,
   securityModeOf,
   type BrokerSecurity,
@@ -26,25 +27,6 @@ import { repoRoot } from './lib/repo-root';
 
 const USAGE =
   'usage: [KAFKA_SECURITY=plaintext|scram] npm run infra:up | npm run infra:down | npm run infra:status';
-
-/**
- * The local broker's security in `mode`, generating the development credentials it needs into
- * .dev/kafka (scram mode) and saying so.
- */
-export function localSecurity(mode: KafkaSecurityMode): BrokerSecurity {
-  const root = repoRoot();
-  const { security, created } = localBrokerSecurity(
-    mode,
-    root,
-    loadPartyRegistry(join(root, 'config')),
-  );
-  if (created.length > 0) {
-    console.log(
-      `kafka: generated development credentials ${created.join(', ')} in ${DEV_KAFKA_DIR}`,
-    );
-  }
-  return security;
-}
 
 /**
  * Local infrastructure: development keys, the Kafka broker (from Maven Central jars) in the mode

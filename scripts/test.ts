@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropDatabase } from '../src/database/ensure-database';
 import { migrateDatabase } from '../src/database/migrate';
-import { APP_ROLE } from '../src/database/migrations/1763800000000-audit-trail';
 import { resultsShapeProblems } from './bench/results-shape';
+import { appRoleUrl } from './lib/app-role';
 import { ensureDevKeys } from './lib/dev-keys-setup';
-import { localSecurity } from './infra';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
-import { hubKafkaEnv } from './lib/kafka-security';
+import { hubKafkaEnv, localSecurity } from './lib/kafka-security';
 import { run, runOrThrow, step } from './lib/step';
 import { faultBasePort, runFaultTests } from './test-faults';
 
@@ -17,10 +16,9 @@ import { faultBasePort, runFaultTests } from './test-faults';
 const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/referral_hub_test';
 
-/** The same database as the application's restricted role sees it. */
+/** The same database as the application's restricted role sees it (the role has no password). */
 function asAppRole(ownerUrl: string): string {
-  const url = new URL(ownerUrl);
-  url.username = APP_ROLE;
+  const url = new URL(appRoleUrl(ownerUrl));
   url.password = '';
   return url.toString();
 }

@@ -30,6 +30,7 @@ import {
   stopBroker,
   type BrokerOptions,
 } from '../lib/kafka-broker';
+import { NO_KAFKA_LOGIN } from '../lib/kafka-security';
 import { repoRoot } from '../lib/repo-root';
 import { runOrThrow } from '../lib/step';
 import {
@@ -366,10 +367,7 @@ async function measure(
     KAFKA_BROKERS: s.brokers.join(','),
     // The bench's own broker runs plaintext: a KAFKA_SASL_* login inherited from the caller
     // (npm test hands the hub's scram login to what it runs) would be refused there.
-    KAFKA_SASL_MECHANISM: 'none',
-    KAFKA_SASL_USERNAME: '',
-    KAFKA_SASL_PASSWORD: '',
-    KAFKA_SASL_PASSWORD_FILE: '',
+    ...NO_KAFKA_LOGIN,
     KAFKA_CONSUMER_GROUP: hubGroup,
     // One officer's token drives the whole load; the per-officer limit guards humans' rates.
     RATE_LIMIT_ENABLED: 'false',

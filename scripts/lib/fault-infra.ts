@@ -2,19 +2,19 @@
 // uses, on their own ports, so that stopping and restarting them disturbs nothing on the machine.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateDatabase } from '../../src/database/migrate';
 import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
-import { startBroker, stopBroker, type BrokerOptions } from './kafka-broker';
+import { portAcceptsTcp, startBroker, stopBroker, type BrokerOptions } from './kafka-broker';
+import { NO_KAFKA_LOGIN } from './kafka-security';
 import { PgCluster, type PgClusterOptions } from './pg-cluster';
 import { repoRoot } from './repo-root';
 
 /** Environment variable that hands the infrastructure's description to the test process. */
-export const FAULTS_INFRA_VARIABLE = 'FAULTS_INFRA';
+const FAULTS_INFRA_VARIABLE = 'FAULTS_INFRA';
 /** Marks every hub process of one fault run, so the run can find and stop its strays. */
-export const FAULT_RUN_VARIABLE = 'MRH_FAULT_RUN';
+const FAULT_RUN_VARIABLE = 'MRH_FAULT_RUN';
 
 /**
  * First of the ports the fault run uses (broker, controller, PostgreSQL, hubs …). Not right after
@@ -22,7 +22,7 @@ export const FAULT_RUN_VARIABLE = 'MRH_FAULT_RUN';
  */
 export const DEFAULT_BASE_PORT = 19222;
 /** The fault run never uses a port outside [base, base + PORT_SPAN). */
-export const PORT_SPAN = 10;
+const PORT_SPAN = 10;
 const HUB_PORT_OFFSET = 8;
 const HUB_COUNT = 2;
 const DATABASE = 'referral_hub';
@@ -67,24 +67,11 @@ function brokerDataDir(broker: BrokerOptions): string {
   return join(broker.cacheDir, broker.instance ?? '', 'data');
 }
 
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (open: boolean): void => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /**
  * Stops what an earlier, interrupted run of this checkout left behind: hubs carrying a fault-run
  * marker, the broker named by our pid file, the cluster named by our record. Nothing else.
  */
-export async function cleanUpLeftovers(basePort: number): Promise<void> {
+async function cleanUpLeftovers(basePort: number): Promise<void> {
   killStrayHubs(undefined);
   await stopBroker(brokerOptions(basePort));
   try {
@@ -100,7 +87,7 @@ export async function cleanUpLeftovers(basePort: number): Promise<void> {
  * SIGKILLs the hub processes of this checkout's fault runs (`runId`, or any run when undefined):
  * node running this checkout's `dist/src/main.js` with the fault-run marker in its environment.
  */
-export function killStrayHubs(runId: string | undefined): number[] {
+function killStrayHubs(runId: string | undefined): number[] {
   const main = join(repoRoot(), 'dist', 'src', 'main.js');
   const marker = runId === undefined ? `${FAULT_RUN_VARIABLE}=` : `${FAULT_RUN_VARIABLE}=${runId}`;
   const killed: number[] = [];
@@ -143,7 +130,7 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
   const pgPort = basePort + 2;
   const hubPorts = Array.from({ length: HUB_COUNT }, (_, i) => basePort + HUB_PORT_OFFSET + i);
   for (const port of [broker.port, broker.controllerPort, pgPort, ...hubPorts]) {
-    if (await portAnswers(port)) {
+    if (await portAcceptsTcp('127.0.0.1', port, 1000)) {
       throw new Error(
         `faults: port ${port} is in use by something else; set FAULTS_BASE_PORT to another range`,
       );
@@ -195,6 +182,9 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
         [FAULTS_INFRA_VARIABLE]: JSON.stringify(descriptor),
         [FAULT_RUN_VARIABLE]: runId,
         KAFKA_BROKERS: `${broker.host}:${broker.port}`,
+        // The run's own broker is plaintext: a KAFKA_SASL_* login from the caller's shell (npm
+        // test hands the hub's scram login to what it runs) would be refused there.
+        ...NO_KAFKA_LOGIN,
         DATABASE_URL: descriptor.appUrl,
         DATABASE_ADMIN_URL: ownerUrl,
         MIGRATION_DATABASE_URL: ownerUrl,

@@ -299,7 +299,8 @@ export async function listenerMode(
   }
 }
 
-function portAcceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
+/** Whether `host:port` accepts a TCP connection within `timeoutMs`. */
+export function portAcceptsTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host, port });
     const done = (open: boolean): void => {

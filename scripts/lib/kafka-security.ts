@@ -12,7 +12,8 @@ import {
   type AclEntry,
   type Admin,
 } from 'kafkajs';
-import type { PartyRegistry } from '../../src/parties/party-registry';
+import { loadPartyRegistry, type PartyRegistry } from '../../src/parties/party-registry';
+import { repoRoot } from './repo-root';
 
 /** How the local broker's client listener is secured. */
 export type KafkaSecurityMode = 'plaintext' | 'scram';
@@ -221,6 +222,25 @@ export function localBrokerSecurity(
   };
 }
 
+/**
+ * The local broker's security in `mode`, generating the development credentials it needs into
+ * .dev/kafka (scram mode) and saying so.
+ */
+export function localSecurity(mode: KafkaSecurityMode): BrokerSecurity {
+  const root = repoRoot();
+  const { security, created } = localBrokerSecurity(
+    mode,
+    root,
+    loadPartyRegistry(join(root, 'config')),
+  );
+  if (created.length > 0) {
+    console.log(
+      `kafka: generated development credentials ${created.join(', ')} in ${DEV_KAFKA_DIR}`,
+    );
+  }
+  return security;
+}
+
 /** kafkajs's SASL settings for `user` on the local broker. */
 export function saslOf(user: Pick<ScramUser, 'name' | 'password'>): {
   mechanism: 'scram-sha-512';
@@ -288,3 +308,16 @@ export function hubKafkaEnv(security: BrokerSecurity): Record<string, string> {
     KAFKA_SASL_PASSWORD_FILE: security.admin.passwordFile,
   };
 }
+
+/**
+ * The hub's settings (src/env.ts) for a plaintext broker: no login. Spread into the environment
+ * of a hub that talks to a plaintext broker of its own, so that a KAFKA_SASL_* login inherited
+ * from the caller (npm test hands the hub's scram login to what it runs) does not reach it; the
+ * broker would refuse it.
+ */
+export const NO_KAFKA_LOGIN: Readonly<Record<string, string>> = Object.freeze({
+  KAFKA_SASL_MECHANISM: 'none',
+  KAFKA_SASL_USERNAME: '',
+  KAFKA_SASL_PASSWORD: '',
+  KAFKA_SASL_PASSWORD_FILE: '',
+});

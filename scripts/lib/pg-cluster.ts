@@ -66,10 +66,6 @@ export class PgCluster {
     return { ...this.options };
   }
 
-  get port(): number {
-    return this.options.port;
-  }
-
   get dataDir(): string {
     return join(this.options.dir, 'data');
   }

@@ -16,8 +16,7 @@ import { verifyBundle } from '../../src/audit/audit-bundle';
 import { leafBytes } from '../../src/audit/audit-entry';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
-import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
-import { scratchDatabaseUrl } from '../support/databases';
+import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 import { Officer } from '../support/hub-client';
 import { victimReferral } from '../support/referral-fixtures';
 import { TestPartner } from '../support/test-partner';
@@ -36,10 +35,8 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
 
   beforeAll(async () => {
     await migrateDatabase(adminUrl);
-    const appUrl = new URL(adminUrl);
-    appUrl.username = APP_ROLE;
     app = await startTestApp({
-      DATABASE_URL: appUrl.toString(),
+      DATABASE_URL: appRoleUrl(adminUrl),
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
     });
     vn = await TestPartner.start('VN');

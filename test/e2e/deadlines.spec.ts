@@ -4,11 +4,10 @@ import { EVENT_TYPES, toTopic, validateEventData, type CloudEvent } from '@hub/c
 import { Clock } from '../../src/common/clock';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
-import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
 import { Transactions } from '../../src/database/transactions';
 import { DeadlinePolicy } from '../../src/deadlines/deadline-policy';
 import { DEFAULT_OVERDUE_SCAN_OPTIONS, OverdueScanner } from '../../src/deadlines/overdue-scanner';
-import { scratchDatabaseUrl } from '../support/databases';
+import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
 import { victimReferral } from '../support/referral-fixtures';
@@ -42,10 +41,9 @@ describe('deadlines and overdue notices (two hub instances, real broker, real da
 
   beforeAll(async () => {
     await migrateDatabase(adminUrl);
-    const appUrl = new URL(adminUrl);
-    appUrl.username = APP_ROLE;
+    const appUrl = appRoleUrl(adminUrl);
     // One after the other: both provision the same topics at start-up.
-    for (let i = 0; i < 2; i++) hubs.push(await startTestApp({ DATABASE_URL: appUrl.toString() }));
+    for (let i = 0; i < 2; i++) hubs.push(await startTestApp({ DATABASE_URL: appUrl }));
     vn = await TestPartner.start('VN');
     bokeo = await Officer.of(hubs[0]!, 'LA-BOKEO-POLICE');
     db = hubs[0]!.get(Transactions);

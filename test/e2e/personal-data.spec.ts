@@ -6,9 +6,8 @@ import { Client } from 'pg';
 import { Clock } from '../../src/common/clock';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
-import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
 import { RetentionScanner } from '../../src/privacy/retention-scanner';
-import { scratchDatabaseUrl } from '../support/databases';
+import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
 import { example, victimReferral } from '../support/referral-fixtures';
@@ -39,12 +38,6 @@ const PERSONAL = [
   'her mother waits at Lao Bao',
 ];
 
-function appUrlOf(adminUrl: string): string {
-  const url = new URL(adminUrl);
-  url.username = APP_ROLE;
-  return url.toString();
-}
-
 describe('personal data at rest (own database)', () => {
   const adminUrl = scratchDatabaseUrl('hub_privacy');
   let app: NestFastifyApplication;
@@ -59,7 +52,7 @@ describe('personal data at rest (own database)', () => {
   beforeAll(async () => {
     await migrateDatabase(adminUrl);
     app = await startTestApp({
-      DATABASE_URL: appUrlOf(adminUrl),
+      DATABASE_URL: appRoleUrl(adminUrl),
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
       PERSONAL_DATA_RETENTION_DAYS: String(RETENTION_DAYS),
     });
@@ -291,7 +284,7 @@ describe('erasure while events wait in the outbox (relay off, own database)', ()
   beforeAll(async () => {
     await migrateDatabase(adminUrl);
     app = await startTestApp({
-      DATABASE_URL: appUrlOf(adminUrl),
+      DATABASE_URL: appRoleUrl(adminUrl),
       OUTBOX_RELAY_ENABLED: 'false',
       INBOUND_CONSUMER_ENABLED: 'false',
     });

@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
-import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
-import { scratchDatabaseUrl } from '../support/databases';
+import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 
 describe('the audit tables in the database', () => {
   const ownerUrl = scratchDatabaseUrl('hub_append_only');
@@ -11,10 +10,8 @@ describe('the audit tables in the database', () => {
 
   beforeAll(async () => {
     await migrateDatabase(ownerUrl);
-    const appUrl = new URL(ownerUrl);
-    appUrl.username = APP_ROLE;
     owner = new Client({ connectionString: ownerUrl });
-    app = new Client({ connectionString: appUrl.toString() });
+    app = new Client({ connectionString: appRoleUrl(ownerUrl) });
     await Promise.all([owner.connect(), app.connect()]);
     await app.query(
       `INSERT INTO audit_entries (recorded_at, actor_kind, actor, action) VALUES (now(), 'hub', 'hub', 'test')`,

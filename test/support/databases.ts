@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+export { appRoleUrl } from '../../scripts/lib/app-role';
+
 /** URL of a new, uniquely named database on the test server (not created yet). */
 export function scratchDatabaseUrl(prefix: string): string {
   const base = new URL(
