@@ -14,7 +14,7 @@ export class IntervalLoop {
     private readonly name: string,
     private readonly logger: Logger,
     private readonly work: () => Promise<unknown>,
-    private readonly intervalMs: () => number,
+    private readonly intervalMs: number,
   ) {}
 
   start(): void {
@@ -35,7 +35,7 @@ export class IntervalLoop {
         // The round rolled back with the failure: the same work is due at the next one.
         this.logger.warn(`${this.name}: ${(error as Error).message}`);
       }
-      await this.sleep(this.intervalMs());
+      await this.sleep(this.intervalMs);
     }
   }
 

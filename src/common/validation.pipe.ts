@@ -1,5 +1,11 @@
 import { ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors, PAYLOAD_VALIDATOR_OPTIONS } from '@hub/contracts';
+import {
+  flattenValidationErrors,
+  PAYLOAD_VALIDATOR_OPTIONS,
+  validatePayload,
+  type FieldError,
+} from '@hub/contracts';
+import type { ClassConstructor } from 'class-transformer';
 import { CommonError } from './problem/common.error';
 
 /**
@@ -11,11 +17,29 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     ...PAYLOAD_VALIDATOR_OPTIONS,
     transform: true,
-    exceptionFactory: (errors) =>
-      new CommonError(
-        'validation-failed',
-        'One or more fields are not valid; see errors.',
-        flattenValidationErrors(errors),
-      ),
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
+}
+
+/** The refusal of a request whose fields are not valid, naming each. */
+export function validationFailed(errors: FieldError[]): CommonError {
+  return new CommonError(
+    'validation-failed',
+    'One or more fields are not valid; see errors.',
+    errors,
+  );
+}
+
+/**
+ * A body validated by hand against its class (where the route takes `unknown`, e.g. an optional
+ * body): the same rules as the pipe, a refusal naming every offending field with `detail`.
+ */
+export function validBody<T extends object>(
+  type: ClassConstructor<T>,
+  body: unknown,
+  detail = 'The body is not valid; see errors.',
+): T {
+  const parsed = validatePayload(type, body);
+  if (!parsed.ok) throw new CommonError('validation-failed', detail, parsed.errors);
+  return parsed.value;
 }

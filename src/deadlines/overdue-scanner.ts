@@ -84,7 +84,7 @@ export class OverdueScanner implements OnApplicationBootstrap, BeforeApplication
       'overdue scan',
       this.logger,
       () => this.scanOnce(),
-      () => this.options.intervalMs,
+      this.options.intervalMs,
     );
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PostMessageBody, validatePayload } from '@hub/contracts';
+import { PostMessageBody } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
 import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
-import { CommonError } from '../common/problem/common.error';
+import { validBody } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
 import type { Actor } from '../referrals/actor';
@@ -44,20 +44,13 @@ export class MessagesService {
     // Only a side of the referral posts, whatever the scope: the lock below finds it for its
     // parties alone.
     requireGrant(principal, 'message.post');
-    const parsed = validatePayload(PostMessageBody, body);
-    if (!parsed.ok) {
-      throw new CommonError(
-        'validation-failed',
-        'The message is not valid; see errors.',
-        parsed.errors,
-      );
-    }
+    const posted = validBody(PostMessageBody, body, 'The message is not valid; see errors.');
     const message = {
       messageId: randomUUID(),
       author: principal.sub,
-      language: parsed.value.language,
-      body: parsed.value.body,
-      attachments: JSON.parse(JSON.stringify(parsed.value.attachments)) as unknown[],
+      language: posted.language,
+      body: posted.body,
+      attachments: JSON.parse(JSON.stringify(posted.attachments)) as unknown[],
     };
     return this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, referralId, principal.party);

@@ -193,10 +193,10 @@ function parseJson(value: Buffer | null): Record<string, unknown> {
   try {
     // The same strict I-JSON as the HTTP API: a duplicated key would let the signature (computed
     // over what we parse) and the partner's own parser see different events.
-    parsed = parseStrictJson(value);
+    parsed = parseStrictJson(value, { what: 'The record value' });
   } catch (error) {
     if (!(error instanceof StrictJsonError)) throw error;
-    throw unusable('malformed-event', error.detail.replace(/^The body/, 'The record value'), {});
+    throw unusable('malformed-event', error.detail, {});
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw unusable('malformed-event', 'The record value is not a JSON object.', {});

@@ -32,21 +32,10 @@ export class OutboxWriter {
     private readonly vault: PersonalDataVault,
   ) {}
 
-  /**
-   * @param dataKey the referral's key when the caller holds it (null: erased); when omitted it is
-   *   looked up from the event's subject.
-   */
-  async enqueue(
-    tx: Tx,
-    target: OutboxTarget,
-    event: CloudEvent,
-    dataKey?: DataKey | null,
-  ): Promise<void> {
+  /** Stores the event alone; its referral's key (by the event's subject) seals it. */
+  async enqueue(tx: Tx, target: OutboxTarget, event: CloudEvent): Promise<void> {
     const referralId = isUuid(event.subject) ? event.subject : null;
-    const key =
-      dataKey !== undefined || referralId === null
-        ? (dataKey ?? null)
-        : ((await this.vault.keyOf(tx, referralId)) ?? null);
+    const key = referralId === null ? null : await this.vault.keyOf(tx, referralId);
     const batch = new WriteBatch();
     this.addTo(batch, target, event, key);
     await batch.flush(tx);

@@ -1,10 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { validatePayload } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import type { Principal } from '../auth/principal';
-import { CommonError } from '../common/problem/common.error';
+import { validBody } from '../common/validation.pipe';
 import type { ReferralView } from '../referrals/referral.view';
 import { EraseBody } from './erase-body.dto';
 import { ErasureService } from './erasure.service';
@@ -31,14 +30,7 @@ export class ErasureController {
     @Param('id') id: string,
     @Body() body: unknown,
   ): Promise<ReferralView> {
-    const parsed = validatePayload(EraseBody, body ?? {});
-    if (!parsed.ok) {
-      throw new CommonError(
-        'validation-failed',
-        'The body is not valid; see errors.',
-        parsed.errors,
-      );
-    }
-    return this.erasure.eraseByOfficer(principal, id, parsed.value.reason);
+    const erase = validBody(EraseBody, body ?? {});
+    return this.erasure.eraseByOfficer(principal, id, erase.reason);
   }
 }

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import type { Tx } from '../database/transactions';
 import { Transactions } from '../database/transactions';
+import type { Actor } from '../referrals/actor';
 import { ReferralError } from '../referrals/referral.error';
 import type { ReferralRecord } from '../referrals/referral.record';
 import { ReferralRepository } from '../referrals/referral.repository';
@@ -14,9 +15,7 @@ import { VisibleReferrals } from '../referrals/visible-referrals';
 import { PersonalDataVault } from './personal-data-vault';
 
 /** Who erases: a supervisor over HTTP, or the hub's retention policy. */
-export type Eraser =
-  | { kind: 'officer'; sub: string; party: string; roles: readonly string[] }
-  | { kind: 'hub'; rule: string };
+export type Eraser = Extract<Actor, { kind: 'officer' }> | { kind: 'hub'; rule: string };
 
 /**
  * Erasure of a referral's personal data by crypto-shredding: its data key is destroyed, so the
@@ -43,28 +42,25 @@ export class ErasureService {
     requireGrant(principal, 'referral.erase');
     const erased = await this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, id, principal.party);
-      return this.erase(
-        tx,
-        referral,
-        {
-          kind: 'officer',
-          sub: principal.sub,
-          party: principal.party,
-          roles: principal.roles,
-        },
-        reason,
-      );
+      const by: Eraser = {
+        kind: 'officer',
+        sub: principal.sub,
+        party: principal.party,
+        roles: principal.roles,
+      };
+      const at = await this.erase(tx, referral, by, reason);
+      return { ...referral, content: null, dataKey: null, personalDataErasedAt: at };
     });
     return toReferralView(erased, principal.party, 'full');
   }
 
-  /** Erases `referral`, row-locked by the caller in `tx`; returns it as it now reads. */
+  /** Erases `referral`, row-locked by the caller in `tx`; returns when it was erased. */
   async erase(
     tx: Tx,
-    referral: ReferralRecord,
+    referral: Pick<ReferralRecord, 'id' | 'status' | 'personalDataErasedAt'>,
     by: Eraser,
     reason: string,
-  ): Promise<ReferralRecord> {
+  ): Promise<Date> {
     if (referral.personalDataErasedAt !== null) {
       throw new ReferralError('erasure-not-allowed', 'The personal data was erased already.');
     }
@@ -103,6 +99,6 @@ export class ErasureService {
       stateAfter: referral.status,
       payload: { reason },
     });
-    return { ...referral, content: null, dataKey: null, personalDataErasedAt: at };
+    return at;
   }
 }

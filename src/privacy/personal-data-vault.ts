@@ -39,16 +39,16 @@ export class PersonalDataVault {
   }
 
   /**
-   * The referral's data key: undefined when the referral has none (it does not exist), null once
-   * destroyed. The key row is share-locked, so an erasure waits for `tx` to finish sealing with it.
+   * The referral's data key: null when it has none (no such referral) or it was destroyed. The key
+   * row is share-locked, so an erasure waits for `tx` to finish sealing with it.
    */
-  async keyOf(tx: Tx, referralId: string): Promise<DataKey | null | undefined> {
+  async keyOf(tx: Tx, referralId: string): Promise<DataKey | null> {
     const rows = await tx.query<StoredKey[]>(
       `SELECT master_key_id, wrapped_key FROM referral_keys WHERE referral_id = $1 FOR SHARE`,
       [referralId],
     );
     const row = rows[0];
-    return row && this.fromRow(referralId, row);
+    return row ? this.fromRow(referralId, row) : null;
   }
 
   /** Unwraps a key row read by a join; null when it was destroyed. */
@@ -61,14 +61,12 @@ export class PersonalDataVault {
     return new DataKey(referralId, key);
   }
 
-  /** Destroys the referral's data key; false when it was already gone. */
-  async destroy(tx: Tx, referralId: string, at: Date): Promise<boolean> {
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected] = await tx.query<[unknown[], number]>(
+  /** Destroys the referral's data key (nothing when it is already gone). */
+  async destroy(tx: Tx, referralId: string, at: Date): Promise<void> {
+    await tx.query(
       `UPDATE referral_keys SET wrapped_key = NULL, destroyed_at = $2
        WHERE referral_id = $1 AND wrapped_key IS NOT NULL`,
       [referralId, at],
     );
-    return affected > 0;
   }
 }

@@ -8,7 +8,7 @@ import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
-import { ReferralRepository } from '../referrals/referral.repository';
+import type { ReferralStatus } from '../referrals/referral-status';
 import { ErasureService } from './erasure.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,7 +29,6 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly referrals: ReferralRepository,
     private readonly erasure: ErasureService,
     private readonly clock: Clock,
   ) {
@@ -37,7 +36,7 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
       'retention scan',
       this.logger,
       () => this.scanOnce(),
-      () => this.config.env.RETENTION_SCAN_INTERVAL_SECONDS * 1000,
+      this.config.env.RETENTION_SCAN_INTERVAL_SECONDS * 1000,
     );
   }
 
@@ -63,8 +62,8 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
 
   private async eraseBatch(tx: Tx, days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
-    const due = await tx.query<{ id: string }[]>(
-      `SELECT r.id FROM referrals r
+    const due = await tx.query<{ id: string; status: ReferralStatus }[]>(
+      `SELECT r.id, r.status FROM referrals r
        WHERE r.closed_at <= $1 AND r.personal_data_erased_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id
                          AND o.published_at IS NULL AND o.sealed_value IS NOT NULL)
@@ -72,12 +71,10 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
        FOR UPDATE OF r SKIP LOCKED`,
       [cutoff, BATCH],
     );
-    for (const { id } of due) {
-      const referral = await this.referrals.lock(tx, id);
-      if (!referral) continue;
+    for (const { id, status } of due) {
       await this.erasure.erase(
         tx,
-        referral,
+        { id, status, personalDataErasedAt: null },
         { kind: 'hub', rule: 'retention' },
         `retention period of ${days} days after the referral closed has passed`,
       );

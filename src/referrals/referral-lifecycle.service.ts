@@ -86,7 +86,7 @@ export class ReferralLifecycleService {
       action === 'submit' ? submittedData(next) : { referralId: referral.id, ...data };
     const batch = new WriteBatch();
     const change = this.record(batch, next, actor, action, referral.status, eventData, now);
-    this.referrals.addUpdate(batch, next);
+    this.referrals.addUpdate(batch, next, action === 'submit');
     this.deadlines.addTo(batch, next, change);
     await batch.flush(tx);
     return { referral: next, change };
@@ -142,7 +142,7 @@ export class ReferralLifecycleService {
     const data = { referralId: referral.id, ...message };
     const batch = new WriteBatch();
     const change = this.record(batch, next, actor, 'message', referral.status, data, now);
-    this.referrals.addUpdate(batch, next);
+    this.referrals.addUpdate(batch, next, false);
     await batch.flush(tx);
     return { referral: next, change };
   }

@@ -137,28 +137,28 @@ export class ReferralRepository {
 
   /**
    * Adds the state a change left the referral in to the change's writes. The content never
-   * changes once stored; the facts derived from it are written again while it is readable, since
-   * whether the person is a minor is judged at submission.
+   * changes once stored; whether the person is a minor is judged at submission (`submitted`), so
+   * only then are the facts derived from it written again.
    */
-  addUpdate(batch: WriteBatch, r: ReferralRecord): void {
-    const facts = r.content && personFacts(r.content, r.submittedAt ?? r.createdAt);
+  addUpdate(batch: WriteBatch, r: ReferralRecord, submitted: boolean): void {
+    const params: unknown[] = [
+      r.id,
+      r.status,
+      r.version,
+      r.seq,
+      r.receiverReference,
+      r.updatedAt,
+      r.submittedAt,
+      r.closedAt,
+    ];
+    const facts =
+      submitted && r.content ? personFacts(r.content, r.submittedAt ?? r.createdAt) : null;
+    if (facts) params.push(facts.minor);
     batch.add(
       `UPDATE referrals SET status = $2, version = $3, seq = $4, receiver_reference = $5,
-         updated_at = $6, submitted_at = $7, closed_at = $8,
-         person_minor = CASE WHEN $9::boolean THEN $10::boolean ELSE person_minor END
+         updated_at = $6, submitted_at = $7, closed_at = $8${facts ? ', person_minor = $9' : ''}
        WHERE id = $1`,
-      [
-        r.id,
-        r.status,
-        r.version,
-        r.seq,
-        r.receiverReference,
-        r.updatedAt,
-        r.submittedAt,
-        r.closedAt,
-        facts !== null,
-        facts?.minor ?? null,
-      ],
+      params,
     );
   }
 

@@ -9,11 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { isLifecycleAction, LIFECYCLE_ACTION_NAMES, validatePayload } from '@hub/contracts';
+import { isLifecycleAction, LIFECYCLE_ACTION_NAMES } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import { CommonError } from '../common/problem/common.error';
+import { validBody } from '../common/validation.pipe';
 import { ListReferralsQuery, SubmitBody } from './referral-requests.dto';
 import { etagOf, parseIfMatch, type ReferralView } from './referral.view';
 import { ReferralsService } from './referrals.service';
@@ -113,15 +114,8 @@ export class ReferralsController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
-    const parsed = validatePayload(SubmitBody, body ?? {});
-    if (!parsed.ok) {
-      throw new CommonError(
-        'validation-failed',
-        'The body is not valid; see errors.',
-        parsed.errors,
-      );
-    }
-    const view = await this.referrals.submit(principal, id, parsed.value, parseIfMatch(ifMatch));
+    const submitBody = validBody(SubmitBody, body ?? {});
+    const view = await this.referrals.submit(principal, id, submitBody, parseIfMatch(ifMatch));
     void reply.header('etag', etagOf(view.version));
     return view;
   }

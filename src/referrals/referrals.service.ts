@@ -7,13 +7,12 @@ import {
   countryOfParty,
   isUuid,
   validatePayload,
-  type FieldError,
   type LifecycleAction,
 } from '@hub/contracts';
 import { AuditWriter } from '../audit/audit-writer';
 import { grantOf, requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
-import { CommonError } from '../common/problem/common.error';
+import { validationFailed } from '../common/validation.pipe';
 import { Transactions } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
 import { ReferralError } from './referral.error';
@@ -342,14 +341,6 @@ export class ReferralsService {
       );
     }
   }
-}
-
-function validationFailed(errors: FieldError[]): CommonError {
-  return new CommonError(
-    'validation-failed',
-    'One or more fields are not valid; see errors.',
-    errors,
-  );
 }
 
 function encodeCursor(r: ReferralRecord): string {

@@ -37,26 +37,30 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
  * two equal keys, which lets a sender show one value to a signature check or a partner's parser and
  * another to the hub.
  *
+ * @param what how messages name the input ("The body", "The record value").
  * @throws StrictJsonError saying which rule the text breaks.
  */
-export function parseStrictJson(input: string | Buffer, maxDepth = MAX_JSON_DEPTH): unknown {
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
+export function parseStrictJson(
+  input: string | Buffer,
+  { what = 'The body', maxDepth = MAX_JSON_DEPTH }: { what?: string; maxDepth?: number } = {},
+): unknown {
+  const text = typeof input === 'string' ? input : decodeUtf8(input, what);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new StrictJsonError('not-json', 'The body is not valid JSON.');
+    throw new StrictJsonError('not-json', `${what} is not valid JSON.`);
   }
   // Valid JSON from here on, so a light scan can trust the structure.
   scan(text, maxDepth);
   return value;
 }
 
-function decodeUtf8(bytes: Buffer): string {
+function decodeUtf8(bytes: Buffer, what: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new StrictJsonError('not-utf8', 'The body is not valid UTF-8.');
+    throw new StrictJsonError('not-utf8', `${what} is not valid UTF-8.`);
   }
 }
 
