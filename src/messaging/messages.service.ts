@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { validBody } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
-import type { Actor } from '../referrals/actor';
+import { officerOf, type Actor } from '../referrals/actor';
 import { ReferralError } from '../referrals/referral.error';
 import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
@@ -54,12 +54,7 @@ export class MessagesService {
     };
     return this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, referralId, principal.party);
-      const actor: Actor = {
-        kind: 'officer',
-        party: principal.party,
-        sub: principal.sub,
-        roles: principal.roles,
-      };
+      const actor = officerOf(principal);
       const change = await this.store(tx, referral, actor, message);
       const [row] = await this.messages.pageAndMarkRead(
         tx,

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
 import type { Tx } from '../database/transactions';
 import { Transactions } from '../database/transactions';
-import type { Actor } from '../referrals/actor';
+import { officerOf, type Actor } from '../referrals/actor';
 import { ReferralError } from '../referrals/referral.error';
 import type { ReferralRecord } from '../referrals/referral.record';
 import { ReferralRepository } from '../referrals/referral.repository';
@@ -42,13 +42,7 @@ export class ErasureService {
     requireGrant(principal, 'referral.erase');
     const erased = await this.transactions.run(async (tx) => {
       const referral = await this.visible.lock(tx, id, principal.party);
-      const by: Eraser = {
-        kind: 'officer',
-        sub: principal.sub,
-        party: principal.party,
-        roles: principal.roles,
-      };
-      const at = await this.erase(tx, referral, by, reason);
+      const at = await this.erase(tx, referral, officerOf(principal), reason);
       return { ...referral, content: null, dataKey: null, personalDataErasedAt: at };
     });
     return toReferralView(erased, principal.party, 'full');

@@ -15,6 +15,7 @@ import type { Principal } from '../auth/principal';
 import { validationFailed } from '../common/validation.pipe';
 import { Transactions } from '../database/transactions';
 import { IdempotencyRepository, requestDigest } from './idempotency.repository';
+import { officerOf } from './actor';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
@@ -140,7 +141,7 @@ export class ReferralsService {
       const { referral: next, change } = await this.lifecycle.apply(
         tx,
         referral,
-        { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
+        officerOf(principal),
         'submit',
         {},
       );
@@ -193,7 +194,7 @@ export class ReferralsService {
       const { referral: next } = await this.lifecycle.apply(
         tx,
         referral,
-        { kind: 'officer', party: principal.party, sub: principal.sub, roles: principal.roles },
+        officerOf(principal),
         action,
         data,
       );
