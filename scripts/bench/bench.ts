@@ -9,7 +9,7 @@ import { fromTopic } from '@hub/contracts';
 import { MerkleTree, verifyInclusion } from '@hub/transparency-log';
 import { importJWK, SignJWT } from 'jose';
 import { Pool } from 'pg';
-import { leafBytes, toAuditEntry, type AuditEntryRow } from '../../src/audit/audit-entry';
+import { leafBytes, toAuditEntry, type AuditEntryRow } from '../../src/audit-trail/audit-entry';
 import {
   DEV_DATA_MASTER_KEY,
   DEV_ISSUER_KEY,
@@ -21,7 +21,7 @@ import { migrateDatabase } from '../../src/database/migrate';
 import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
 import { loadEnv } from '../../src/env';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
-import { sealedEventPurpose } from '../../src/partners/outbox-writer';
+import { sealedEventPurpose } from '../../src/outbox/outbox-writer';
 import { ensureDevKeys } from '../lib/dev-keys-setup';
 import {
   KAFKA_VERSION,

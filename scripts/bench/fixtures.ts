@@ -19,8 +19,8 @@ import {
 import type { Pool } from 'pg';
 import { DEV_DATA_MASTER_KEY, DEV_KEYS_DIR } from '../../src/auth/dev-keys';
 import { HubSigningKey } from '../../src/common/hub-signing-key';
-import { DataKey } from '../../src/privacy/data-key';
-import { MasterKeyRing } from '../../src/privacy/master-key-ring';
+import { DataKey } from '../../src/vault/data-key';
+import { MasterKeyRing } from '../../src/vault/master-key-ring';
 import { personFacts } from '../../src/referrals/person-facts';
 import { SEALED } from '../../src/referrals/referral.repository';
 import { repoRoot } from '../lib/repo-root';

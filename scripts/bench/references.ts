@@ -1,7 +1,7 @@
 import { hash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { DataKey } from '../../src/privacy/data-key';
+import { DataKey } from '../../src/vault/data-key';
 import { SEALED } from '../../src/referrals/referral.repository';
 import { SENDER, receiverOf, type InboundRecordSpec, type OutboundRecord } from './fixtures';
 import { setGroupOffsets } from './kafka-tools';

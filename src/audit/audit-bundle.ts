@@ -5,7 +5,7 @@ import {
   verifyInclusion,
   type NoteVerifier,
 } from '@hub/transparency-log';
-import { leafBytes, type AuditEntry } from './audit-entry';
+import { leafBytes, type AuditEntry } from '../audit-trail/audit-entry';
 
 /** Format tag of a history bundle. */
 export const AUDIT_BUNDLE_FORMAT = 'mrh-audit-bundle/1';

@@ -11,9 +11,14 @@ import {
 } from '@hub/transparency-log';
 import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
-import { buildEvent } from '../partners/hub-events';
-import { OutboxWriter } from '../partners/outbox-writer';
-import { leafBytes, toAuditEntry, type AuditEntry, type AuditEntryRow } from './audit-entry';
+import { buildEvent } from '../outbox/hub-events';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import {
+  leafBytes,
+  toAuditEntry,
+  type AuditEntry,
+  type AuditEntryRow,
+} from '../audit-trail/audit-entry';
 import { HubSigningKey } from '../common/hub-signing-key';
 
 /** A signed tree head of the audit log. */

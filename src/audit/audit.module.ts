@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../partners/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { AuditController } from './audit.controller';
 import { AuditLog } from './audit-log.service';

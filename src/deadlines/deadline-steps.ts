@@ -1,5 +1,5 @@
 import type { DeadlineStep } from '@hub/contracts';
-import type { ReferralStatus } from '../referrals/referral-status';
+import type { ReferralStatus } from '@hub/contracts';
 
 /** The step a referral waits on in some state, and which of its two sides has to act. */
 export interface WaitingStep {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { OutboxModule } from '../partners/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { DeadlinePolicy, loadDeadlinePolicy } from './deadline-policy';
 import { DeadlinesService } from './deadlines.service';
 import { OverdueScanner } from './overdue-scanner';

@@ -1,9 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import type { ReferralStatus } from '@hub/contracts';
 import { Clock } from '../common/clock';
 import type { WriteBatch } from '../database/write-batch';
-import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
 import { DeadlinePolicy } from './deadline-policy';
 import { waitingStepOf } from './deadline-steps';
+
+/** What a deadline needs of the referral, in the state a change left it in. */
+export interface DeadlineSubject {
+  id: string;
+  status: ReferralStatus;
+  priority: string;
+  senderParty: string;
+  receiverParty: string;
+}
+
+/** What a deadline needs of the change. */
+export interface DeadlineChange {
+  seq: number;
+  fromStatus: ReferralStatus;
+  toStatus: ReferralStatus;
+}
 
 /**
  * Opens and meets the deadlines of waiting steps (`referral_deadlines`) as a referral changes.
@@ -27,7 +43,7 @@ export class DeadlinesService {
    * this method one at a time; adds its writes to the change's. `referral` is the state after
    * `change`.
    */
-  addTo(batch: WriteBatch, referral: ReferralRecord, change: ReferralChange): void {
+  addTo(batch: WriteBatch, referral: DeadlineSubject, change: DeadlineChange): void {
     // Changes that keep the state (case messages, a rescheduled hand-over) neither meet nor
     // restart a deadline: the party that owes the step has not done it yet.
     if (change.fromStatus === change.toStatus) return;

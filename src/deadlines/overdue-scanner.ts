@@ -14,13 +14,13 @@ import {
   type DeadlineStep,
   type ReferralOverdueData,
 } from '@hub/contracts';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
-import { buildEvent } from '../partners/hub-events';
-import { OutboxWriter } from '../partners/outbox-writer';
+import { buildEvent } from '../outbox/hub-events';
+import { OutboxWriter } from '../outbox/outbox-writer';
 
 /** How often and how much the {@link OverdueScanner} scans. */
 export interface OverdueScanOptions {

@@ -4,7 +4,7 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { RequirePermission } from '../auth/require-permission.decorator';
-import type { CaseMessageView } from './case-message';
+import type { CaseMessageView } from '../referrals/case-message';
 import { MessagesService } from './messages.service';
 import { IntegerParam } from '../common/integer-param';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PostMessageBody } from '@hub/contracts';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { validBody } from '../common/validation.pipe';
@@ -12,8 +12,8 @@ import { ReferralError } from '../referrals/referral.error';
 import type { ReferralChange, ReferralRecord } from '../referrals/referral.record';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
 import { VisibleReferrals } from '../referrals/visible-referrals';
-import { toMessageView, type CaseMessageView } from './case-message';
-import { CaseMessageRepository } from './case-message.repository';
+import { toMessageView, type CaseMessageView } from '../referrals/case-message';
+import { CaseMessageRepository } from '../referrals/case-message.repository';
 
 /** What a partner system's `mrh.message.posted.v1` carries (validated by the contract classes). */
 export interface PartnerMessage {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReferralsModule } from '../referrals/referrals.module';
-import { CaseMessageRepository } from './case-message.repository';
+import { CaseMessageRepository } from '../referrals/case-message.repository';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Transactions } from '../database/transactions';
-import { OutboxRelay } from '../partners/outbox-relay';
+import { OutboxRelay } from '../outbox/outbox-relay';
 import { PartnerInboundConsumer } from '../partners/partner-inbound.consumer';
 
 /** How long the database figures of a scrape may be reused: scrapes cost no query in between. */

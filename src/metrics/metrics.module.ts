@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OutboxModule } from '../partners/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { PartnersModule } from '../partners/partners.module';
 import { HubMetrics } from './hub-metrics';
 import { MetricsController } from './metrics.controller';

@@ -9,7 +9,7 @@ import {
   type FieldError,
   type LifecycleAction,
 } from '@hub/contracts';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
 import type { Actor } from '../referrals/actor';
@@ -20,12 +20,12 @@ import { ReferralRepository } from '../referrals/referral.repository';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
 import { ReferralRules } from '../referrals/referral-rules';
 import { DeadLetterPublisher, type InboundRecord } from './dead-letter-publisher';
-import { buildEvent } from './hub-events';
+import { buildEvent } from '../outbox/hub-events';
 import { InboxRepository, type InboxClaim } from './inbox.repository';
 import { parseInboundRecord, UnusableRecord, type InboundEvent } from './inbound-envelope';
 import { DEAD_LETTER_CODES, InboundRefusal, type InboundErrorCode } from './inbound-error';
 import { MessagesService } from '../messaging/messages.service';
-import { OutboxWriter } from './outbox-writer';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { PartnerKeys } from './partner-keys';
 
 /** What became of one inbound record. */

@@ -7,7 +7,7 @@ import { ReferralsModule } from '../referrals/referrals.module';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { InboxRepository } from './inbox.repository';
 import { InboundProcessor } from './inbound-processor';
-import { OutboxModule } from './outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { PartnerInboundConsumer } from './partner-inbound.consumer';
 
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */

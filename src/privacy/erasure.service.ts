@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../common/clock';
@@ -9,10 +9,10 @@ import { officerOf, type Actor } from '../referrals/actor';
 import { ReferralError } from '../referrals/referral.error';
 import type { ReferralRecord } from '../referrals/referral.record';
 import { ReferralRepository } from '../referrals/referral.repository';
-import { isTerminal } from '../referrals/referral-status';
+import { isTerminal } from '@hub/contracts';
 import { toReferralView, type ReferralView } from '../referrals/referral.view';
 import { VisibleReferrals } from '../referrals/visible-referrals';
-import { PersonalDataVault } from './personal-data-vault';
+import { PersonalDataVault } from '../vault/personal-data-vault';
 
 /** Who erases: a supervisor over HTTP, or the hub's retention policy. */
 export type Eraser = Extract<Actor, { kind: 'officer' }> | { kind: 'hub'; rule: string };

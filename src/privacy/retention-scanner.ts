@@ -8,7 +8,7 @@ import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
-import type { ReferralStatus } from '../referrals/referral-status';
+import type { ReferralStatus } from '@hub/contracts';
 import { ErasureService } from './erasure.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

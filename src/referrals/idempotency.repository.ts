@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalDigest } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
-import type { DataKey } from '../privacy/data-key';
-import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
+import type { DataKey } from '../vault/data-key';
+import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
 
 /** A response stored under an `Idempotency-Key`. */
 export interface StoredResponse {

@@ -8,20 +8,20 @@ import {
   toTopic,
   type LifecycleAction,
 } from '@hub/contracts';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
-import { buildEvent } from '../partners/hub-events';
-import { OutboxWriter } from '../partners/outbox-writer';
+import { buildEvent } from '../outbox/hub-events';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { actorId, type Actor } from './actor';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { decide } from './referral-lifecycle';
 import { VisibleReferrals } from './visible-referrals';
-import { isTerminal } from './referral-status';
+import { isTerminal } from '@hub/contracts';
 
 /** The outcome of one applied change. */
 export interface AppliedChange {

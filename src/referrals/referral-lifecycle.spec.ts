@@ -1,6 +1,6 @@
 import { LIFECYCLE_ACTION_NAMES } from '@hub/contracts';
 import { availableActions, decide, LIFECYCLE } from './referral-lifecycle';
-import { REFERRAL_STATUSES, TERMINAL_STATUSES } from './referral-status';
+import { REFERRAL_STATUSES, TERMINAL_STATUSES } from '@hub/contracts';
 
 describe('the referral lifecycle', () => {
   describe(decide.name, () => {

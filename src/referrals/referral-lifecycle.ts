@@ -1,5 +1,5 @@
 import type { LifecycleAction } from '@hub/contracts';
-import { REFERRAL_STATUSES, TERMINAL_STATUSES, type ReferralStatus } from './referral-status';
+import { REFERRAL_STATUSES, TERMINAL_STATUSES, type ReferralStatus } from '@hub/contracts';
 
 /** Which side of a referral may take an action. */
 export type Side = 'sender' | 'receiver' | 'either';

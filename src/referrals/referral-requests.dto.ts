@@ -14,7 +14,7 @@ import {
 } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { PARTY_CODE_PATTERN, REFERRAL_TYPES } from '@hub/contracts';
-import { REFERRAL_STATUSES, type ReferralStatus } from './referral-status';
+import { REFERRAL_STATUSES, type ReferralStatus } from '@hub/contracts';
 import { IntegerParam } from '../common/integer-param';
 
 /** Query of `GET /v1/referrals`. */

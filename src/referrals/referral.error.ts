@@ -1,17 +1,7 @@
 import { ProblemError } from '../common/problem/problem-error';
+import type { ReferralErrorCode } from '../common/problem/problem-status';
 
-/** Refusals of the referral feature, over HTTP and (as `mrh.event.rejected.v1` codes) on Kafka. */
-export type ReferralErrorCode =
-  | 'referral-not-found'
-  | 'invalid-transition'
-  | 'not-your-turn'
-  | 'version-mismatch'
-  | 'stale-state'
-  | 'idempotency-key-reused'
-  | 'consent-required'
-  | 'personal-data-erased'
-  | 'erasure-not-allowed'
-  | 'not-allowed';
+export type { ReferralErrorCode };
 
-/** A referral action refused for a reason the caller can act on. */
+/** A referral action refused for a reason the caller can act on (codes: {@link ReferralErrorCode}). */
 export class ReferralError extends ProblemError<ReferralErrorCode> {}

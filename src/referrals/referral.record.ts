@@ -1,5 +1,5 @@
-import type { DataKey } from '../privacy/data-key';
-import type { ReferralStatus } from './referral-status';
+import type { DataKey } from '../vault/data-key';
+import type { ReferralStatus } from '@hub/contracts';
 
 /**
  * One referral as stored (`referrals` table), with the content as the sender wrote it, opened

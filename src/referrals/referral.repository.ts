@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
 import type { WriteBatch } from '../database/write-batch';
-import type { DataKey } from '../privacy/data-key';
-import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
+import type { DataKey } from '../vault/data-key';
+import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
 import { personFacts } from './person-facts';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
-import type { ReferralStatus } from './referral-status';
+import type { ReferralStatus } from '@hub/contracts';
 
 /** What each sealed value of a referral is, bound into its seal. */
 export const SEALED = {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
-import { OutboxModule } from '../partners/outbox.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { IdempotencyRepository } from './idempotency.repository';
 import { ReferralRepository } from './referral.repository';
 import { ReferralLifecycleService } from './referral-lifecycle.service';

@@ -9,7 +9,7 @@ import {
   validatePayload,
   type LifecycleAction,
 } from '@hub/contracts';
-import { AuditWriter } from '../audit/audit-writer';
+import { AuditWriter } from '../audit-trail/audit-writer';
 import { grantOf, requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { validationFailed } from '../common/validation.pipe';
@@ -23,7 +23,7 @@ import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralRules } from './referral-rules';
 import { VisibleReferrals } from './visible-referrals';
 import { toReferralView, type ReferralView } from './referral.view';
-import type { ReferralStatus } from './referral-status';
+import type { ReferralStatus } from '@hub/contracts';
 
 /** What a create/act call answers: the status, the view, and whether it is a replay. */
 export interface ReferralResponse {

@@ -1,5 +1,5 @@
 import { EXPLOITATION_TYPES } from '@hub/contracts';
-import { REFERRAL_STATUSES } from '../referrals/referral-status';
+import { REFERRAL_STATUSES } from '@hub/contracts';
 import { suppressCount, suppressSmallCounts } from './small-counts';
 import { CSV_COLUMNS, statsCsv } from './stats-csv';
 import { STATS_DEFINITIONS, type StatsReport } from './stats-report';

@@ -1,5 +1,5 @@
 import type { ExploitationType, ReferralType, SexCode } from '@hub/contracts';
-import type { ReferralStatus } from '../referrals/referral-status';
+import type { ReferralStatus } from '@hub/contracts';
 
 /** What a suppressed count (1 to 4) is shown as, so that small groups cannot be re-identified. */
 export const SMALL_COUNT = '<5';

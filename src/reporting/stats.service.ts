@@ -7,7 +7,7 @@ import {
   type SexCode,
 } from '@hub/contracts';
 import { DataSource } from 'typeorm';
-import { REFERRAL_STATUSES } from '../referrals/referral-status';
+import { REFERRAL_STATUSES } from '@hub/contracts';
 import { readInOneSnapshot } from './shared-snapshot';
 import { startOfDay } from './stats-period';
 import {

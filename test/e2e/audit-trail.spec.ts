@@ -13,7 +13,7 @@ import {
 } from '@hub/transparency-log';
 import { Client } from 'pg';
 import { verifyBundle } from '../../src/audit/audit-bundle';
-import { leafBytes } from '../../src/audit/audit-entry';
+import { leafBytes } from '../../src/audit-trail/audit-entry';
 import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
 import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';

@@ -7,7 +7,7 @@ import { victimReferral } from '../support/referral-fixtures';
 import { TestPartner } from '../support/test-partner';
 import { tokenFor } from '../support/tokens';
 
-/** The relay's advisory-lock key (src/partners/outbox-relay.ts). */
+/** The relay's advisory-lock key (src/outbox/outbox-relay.ts). */
 const RELAY_LOCK_KEY = 727_001;
 
 describe('a hub killed with SIGKILL while events are pending', () => {

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_TYPES } from '@hub/contracts';
 import { Client } from 'pg';
-import { OutboxRelay } from '../../src/partners/outbox-relay';
+import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { deliveredSeqs, mapConcurrently } from '../support/concurrency';
 import { Officer } from '../support/hub-client';
 import { victimReferral } from '../support/referral-fixtures';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { withDb } from './fault-checks';
 
-/** The outbox relay's advisory-lock key (src/partners/outbox-relay.ts). */
+/** The outbox relay's advisory-lock key (src/outbox/outbox-relay.ts). */
 export const RELAY_LOCK_KEY = 727_001;
 
 /**

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { LIFECYCLE_ACTIONS, type LifecycleAction } from '@hub/contracts';
-import { DataKey } from '../../src/privacy/data-key';
-import { MasterKeyRing } from '../../src/privacy/master-key-ring';
+import { DataKey } from '../../src/vault/data-key';
+import { MasterKeyRing } from '../../src/vault/master-key-ring';
 import { personFacts } from '../../src/referrals/person-facts';
 import { SEALED } from '../../src/referrals/referral.repository';
 

@@ -7,7 +7,7 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { importJWK, type JWK } from 'jose';
-import { MasterKeyRing } from '../../../src/privacy/master-key-ring';
+import { MasterKeyRing } from '../../../src/vault/master-key-ring';
 import { NaiveReferral, NaiveReferralKey } from './naive-referral.entity';
 import {
   ISSUER_KEY,

@@ -14,8 +14,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { jwtVerify, type CryptoKey, type KeyObject } from 'jose';
 import { lastValueFrom } from 'rxjs';
 import type { Repository } from 'typeorm';
-import { DataKey } from '../../../src/privacy/data-key';
-import type { MasterKeyRing } from '../../../src/privacy/master-key-ring';
+import { DataKey } from '../../../src/vault/data-key';
+import type { MasterKeyRing } from '../../../src/vault/master-key-ring';
 import { SEALED } from '../../../src/referrals/referral.repository';
 import { NaiveReferral, NaiveReferralKey } from './naive-referral.entity';
 

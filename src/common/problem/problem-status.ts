@@ -1,6 +1,26 @@
-import type { AuthErrorCode } from '../../auth/auth.error';
-import type { ReferralErrorCode } from '../../referrals/referral.error';
 import type { CommonErrorCode } from './common.error';
+
+/**
+ * Codes of the auth feature's refusals ({@link AuthError} in `src/auth`). Declared here, beside
+ * the one switch that maps every code, so this platform module depends on no feature.
+ */
+export type AuthErrorCode = 'missing-token' | 'invalid-token' | 'forbidden' | 'issuer-unavailable';
+
+/**
+ * Codes of the referral feature's refusals, over HTTP and (as `mrh.event.rejected.v1` codes) on
+ * Kafka. Declared here for the same reason as {@link AuthErrorCode}.
+ */
+export type ReferralErrorCode =
+  | 'referral-not-found'
+  | 'invalid-transition'
+  | 'not-your-turn'
+  | 'version-mismatch'
+  | 'stale-state'
+  | 'idempotency-key-reused'
+  | 'consent-required'
+  | 'personal-data-erased'
+  | 'erasure-not-allowed'
+  | 'not-allowed';
 
 /** Every code the HTTP API can answer with; adding a feature's union here is the one step. */
 export type ProblemCode = CommonErrorCode | AuthErrorCode | ReferralErrorCode;

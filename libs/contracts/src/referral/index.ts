@@ -18,6 +18,7 @@ export * from './person-name.dto';
 export * from './person.dto';
 export * from './recruitment.dto';
 export * from './referral-content.dto';
+export * from './referral-status';
 export * from './repatriation.dto';
 export * from './submitted-referral-data.dto';
 export * from './suspect.dto';

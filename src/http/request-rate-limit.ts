@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../../auth/principal';
-import { CommonError } from '../problem/common.error';
+import type { Principal } from '../auth/principal';
+import { CommonError } from '../common/problem/common.error';
 import { TokenBuckets } from './token-buckets';
 
 /** What the limiter needs of the token verifier: the same check the auth guard makes. */

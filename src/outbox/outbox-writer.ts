@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { cloudEventHeaders, isUuid, type CloudEvent } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
-import type { DataKey } from '../privacy/data-key';
-import { PersonalDataVault } from '../privacy/personal-data-vault';
+import type { DataKey } from '../vault/data-key';
+import { PersonalDataVault } from '../vault/personal-data-vault';
 import { EventSigner } from './event-signer';
 
 /** Where an outbox event goes. */

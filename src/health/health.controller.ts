@@ -6,7 +6,7 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import { Public } from '../../auth/public.decorator';
+import { Public } from '../auth/public.decorator';
 import { KafkaHealthIndicator } from './kafka.health';
 
 /** Liveness (the process serves requests) and readiness (database and Kafka both usable). */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { KafkaModule } from '../../kafka/kafka.module';
+import { KafkaModule } from '../kafka/kafka.module';
 import { HealthController } from './health.controller';
 import { KafkaHealthIndicator } from './kafka.health';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { parseStrictJson, StrictJsonError } from '../json/strict-json';
-import { CommonError } from '../problem/common.error';
+import { parseStrictJson, StrictJsonError } from '../common/json/strict-json';
+import { CommonError } from '../common/problem/common.error';
 
 /**
  * Makes `application/json` (UTF-8) the only body the API reads, parsed by

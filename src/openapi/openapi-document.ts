@@ -2,9 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { ClassConstructor } from 'class-transformer';
 import { LIFECYCLE_ACTIONS, ReferralContent, schemasOf } from '@hub/contracts';
-import { RoutePermissions, type RouteRule } from '../../auth/route-permissions';
-import { REFERRAL_STATUSES } from '../../referrals/referral-status';
-import { PROBLEM_CONTENT_TYPE } from '../problem/render-problem';
+import { RoutePermissions, type RouteRule } from '../auth/route-permissions';
+import { REFERRAL_STATUSES } from '@hub/contracts';
+import { PROBLEM_CONTENT_TYPE } from '../common/problem/render-problem';
 
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['post']>;
 type SchemaObject = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
-import type { DataKey } from '../privacy/data-key';
+import type { DataKey } from '../vault/data-key';
 import type { CaseMessageRow, SealedCaseMessageRow } from './case-message';
 
 /** What a message's sealed part is bound to. */

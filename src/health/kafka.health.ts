@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { KafkaGateway } from '../../kafka/kafka-gateway';
-import { TopicProvisioner } from '../../kafka/topic-provisioner';
+import { KafkaGateway } from '../kafka/kafka-gateway';
+import { TopicProvisioner } from '../kafka/topic-provisioner';
 
 /** Kafka is ready when the cluster answers a metadata request and the hub's topics exist. */
 @Injectable()

@@ -4,8 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { LeaderLoop } from '../database/leader-loop';
 import { Transactions } from '../database/transactions';
 import { KafkaGateway } from '../kafka/kafka-gateway';
-import type { DataKey } from '../privacy/data-key';
-import { PersonalDataVault, type StoredKey } from '../privacy/personal-data-vault';
+import type { DataKey } from '../vault/data-key';
+import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
 import { sealedEventPurpose } from './outbox-writer';
 
 /** Advisory-lock key of the relay leader (any constant; shared by every hub instance). */

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { TokenVerifier } from '../../auth/token-verifier';
-import type { AppConfig } from '../../config/app-config';
-import { CORRELATION_HEADER } from '../logging/correlation';
-import { CommonError } from '../problem/common.error';
-import { sendProblem } from '../problem/problem.filter';
+import { TokenVerifier } from '../auth/token-verifier';
+import type { AppConfig } from '../config/app-config';
+import { CORRELATION_HEADER } from '../common/logging/correlation';
+import { CommonError } from '../common/problem/common.error';
+import { sendProblem } from '../common/problem/problem.filter';
 import { acceptJsonBodiesOnly } from './json-body-parser';
 import { isExemptFromRateLimit, RequestRateLimit } from './request-rate-limit';
 import { RouteTable } from './route-table';
