@@ -65,8 +65,11 @@ describe(ReferralContent.name, () => {
 
     it.each(EXAMPLES)('%s is the same JSON as the design folder holds', (name) => {
       const original = join(__dirname, '../../../../../shared/design/examples', `${name}.json`);
-      // The design folder sits beside the repository on the team's machines, not in CI checkouts.
-      if (!existsSync(original)) return;
+      // The design folder sits beside every checkout, CI's included; a copy that drifted from it,
+      // or a checkout without it, fails here rather than passing with nothing compared.
+      if (!existsSync(original)) {
+        throw new Error(`${original} is missing: the design folder must sit beside the repository`);
+      }
       expect(example(name)).toEqual(JSON.parse(readFileSync(original, 'utf8')));
     });
 
