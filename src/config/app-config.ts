@@ -1,5 +1,5 @@
-import type { SASLOptions } from 'kafkajs';
 import type { Env } from '../env';
+import type { KafkaLogin } from './kafka-login';
 import type { PartyRegistry } from '../parties/party-registry';
 
 /**
@@ -11,7 +11,7 @@ export class AppConfig {
     readonly env: Env,
     readonly registry: PartyRegistry,
     /** How the hub logs in to Kafka (from `KAFKA_SASL_*`); undefined for plaintext. */
-    readonly kafkaSasl?: SASLOptions,
+    readonly kafkaSasl?: KafkaLogin,
   ) {}
 
   /** Origins allowed cross-origin; empty when CORS is closed. */

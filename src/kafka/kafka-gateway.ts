@@ -1,5 +1,16 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
+import type { KafkaLogin } from '../config/kafka-login';
+import type {
+  GroupConsumer,
+  GroupConsumerOptions,
+  KafkaProbeResult,
+  KafkaProducer,
+  ProducerOptions,
+  TopicSpec,
+} from './kafka-client';
+import { KafkajsGroupConsumer } from './kafkajs-group-consumer';
+import { KafkajsProducer } from './kafkajs-producer';
 import { kafkaLogCreator } from './kafka-log';
 
 /** How the hub reaches the Kafka cluster. */
@@ -8,19 +19,16 @@ export interface KafkaGatewayOptions {
   clientId: string;
   logger: PinoLogger;
   /** SASL login (`KAFKA_SASL_*`); plaintext without. */
-  sasl?: SASLOptions;
+  sasl?: KafkaLogin;
 }
 
-/** What a probe of the cluster found; `reason` tells a refused login from a silent cluster. */
-export type KafkaProbeResult =
-  { up: true } | { up: false; reason: 'unreachable' | 'authentication-failed' };
-
 /**
- * The project's own small interface to Kafka. kafkajs is unmaintained since 2023, so the rest of
- * the code depends on this class, not on kafkajs, and its known pitfalls are handled here once.
+ * The project's own small interface to Kafka (types in `kafka-client.ts`). kafkajs is unmaintained
+ * since 2023, so the rest of the code depends on this class, never on kafkajs, and its known
+ * pitfalls are handled here once: a wedged producer is replaced, a crashed consumer restarted.
  */
 export class KafkaGateway {
-  readonly kafka: Kafka;
+  private readonly kafka: Kafka;
 
   constructor(private readonly options: KafkaGatewayOptions) {
     this.kafka = new Kafka({
@@ -31,8 +39,22 @@ export class KafkaGateway {
       logLevel: logLevel.WARN,
       logCreator: kafkaLogCreator(options.logger),
       retry: { initialRetryTime: 300, retries: 8 },
-      ...(options.sasl !== undefined && { sasl: options.sasl }),
+      ...(options.sasl !== undefined && { sasl: saslOf(options.sasl) }),
     });
+  }
+
+  /** A producer that writes with `acks=all` (see {@link KafkaProducer}). */
+  producer(options: ProducerOptions): KafkaProducer {
+    return new KafkajsProducer(this.kafka, options);
+  }
+
+  /** A consumer group member with manual commits that restarts itself (see {@link GroupConsumer}). */
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    return new KafkajsGroupConsumer(
+      this.kafka,
+      options,
+      this.options.logger.child({ context: 'KafkaGroupConsumer' }),
+    );
   }
 
   /**
@@ -48,7 +70,7 @@ export class KafkaGateway {
       requestTimeout: timeoutMs,
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
-      ...(this.options.sasl !== undefined && { sasl: this.options.sasl }),
+      ...(this.options.sasl !== undefined && { sasl: saslOf(this.options.sasl) }),
     });
     const admin = probe.admin();
     let timer: NodeJS.Timeout | undefined;
@@ -78,17 +100,30 @@ export class KafkaGateway {
    * Creates the topics that do not exist yet (never relying on broker auto-creation) and returns
    * the names it created. Existing topics are left as they are.
    */
-  async ensureTopics(topics: readonly ITopicConfig[]): Promise<string[]> {
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<string[]> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return [];
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      await admin.createTopics({ topics: [...missing], waitForLeaders: true });
       return missing.map((t) => t.topic);
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+/** kafkajs's spelling of a login: a union keyed by mechanism. */
+export function saslOf(login: KafkaLogin): SASLOptions {
+  const { username, password } = login;
+  switch (login.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { SASLOptions } from 'kafkajs';
 import { EnvError, type Env } from '../env';
+import type { KafkaLogin } from '../config/kafka-login';
 
 /**
  * The hub's Kafka login from the validated settings: none for `KAFKA_SASL_MECHANISM=none`, else
@@ -9,7 +9,7 @@ import { EnvError, type Env } from '../env';
  *
  * @throws EnvError naming `KAFKA_SASL_PASSWORD_FILE` when the file cannot be read or is empty
  */
-export function kafkaSaslOptions(env: Env): SASLOptions | undefined {
+export function kafkaSaslOptions(env: Env): KafkaLogin | undefined {
   const mechanism = env.KAFKA_SASL_MECHANISM;
   if (mechanism === 'none') return undefined;
   const password =

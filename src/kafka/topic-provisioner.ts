@@ -5,9 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { ITopicConfig } from 'kafkajs';
 import { topicsOfCountry } from '@hub/contracts';
 import { AppConfig } from '../config/app-config';
+import type { TopicSpec } from './kafka-client';
 import { KafkaGateway } from './kafka-gateway';
 
 /**
@@ -29,7 +29,7 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   /** Every topic the hub needs, with the configured partitions and replication. */
-  topics(): ITopicConfig[] {
+  topics(): TopicSpec[] {
     return this.config.registry.partnerCountries().flatMap((country) =>
       topicsOfCountry(country).map((topic) => ({
         topic,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
 import { LeaderLoop } from '../database/leader-loop';
 import { Transactions } from '../database/transactions';
+import type { KafkaProducer } from '../kafka/kafka-client';
 import { KafkaGateway } from '../kafka/kafka-gateway';
 import type { DataKey } from '../vault/data-key';
 import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
@@ -44,7 +44,7 @@ export interface RelayStats {
 @Injectable()
 export class OutboxRelay extends LeaderLoop {
   protected readonly logger = new Logger(OutboxRelay.name);
-  private producer: Producer | undefined;
+  private readonly producer: KafkaProducer;
   private readonly counters = { published: 0, batches: 0, failures: 0 };
 
   constructor(
@@ -61,11 +61,12 @@ export class OutboxRelay extends LeaderLoop {
       enabled: config.env.OUTBOX_RELAY_ENABLED,
       idleMs: IDLE_POLL_MS,
     });
+    this.producer = kafka.producer({ idempotent: true });
   }
 
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
-    await this.producer?.disconnect().catch(() => undefined);
+    await this.producer.close();
   }
 
   stats(): RelayStats {
@@ -86,21 +87,15 @@ export class OutboxRelay extends LeaderLoop {
     const { sendable, unreadable } = this.open(rows);
     // Fencing: make sure we still hold the lock (our session is alive) before sending.
     await this.confirmLeadership();
-    const producer = await this.connectedProducer();
-    const byTopic = new Map<
-      string,
-      { key: string; value: string; headers: Record<string, string> }[]
-    >();
-    for (const { row, value } of sendable) {
-      const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value, headers: row.headers });
-      byTopic.set(row.topic, messages);
-    }
-    if (byTopic.size > 0) {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+    if (sendable.length > 0) {
+      await this.producer.send(
+        sendable.map(({ row, value }) => ({
+          topic: row.topic,
+          key: row.message_key,
+          value,
+          headers: row.headers,
+        })),
+      );
       await this.transactions.query(
         `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
         [sendable.map((s) => s.row.id)],
@@ -158,26 +153,9 @@ export class OutboxRelay extends LeaderLoop {
     this.counters.failures += rows.length;
   }
 
-  /**
-   * kafkajs's idempotent producer can stay broken after reconnects (sequence errors, kafkajs
-   * #598): a fresh producer is the reliable recovery.
-   */
-  protected override async recover(): Promise<void> {
+  /** A failed round: counted; the producer replaced itself after a failed send. */
+  protected override recover(): Promise<void> {
     this.counters.failures++;
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
-  }
-
-  private async connectedProducer(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-    });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+    return Promise.resolve();
   }
 }

@@ -1,19 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { deadLetterTopic } from '@hub/contracts';
-import type { Producer } from 'kafkajs';
+import type { ConsumedRecord, KafkaProducer } from '../kafka/kafka-client';
 import { KafkaGateway } from '../kafka/kafka-gateway';
 import type { InboundErrorCode } from './inbound-error';
 
 /** An inbound record as read from Kafka, kept byte for byte. */
-export interface InboundRecord {
+export interface InboundRecord extends ConsumedRecord {
   /** Partner country whose `from` topic the record came from. */
   country: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer | string | undefined>;
 }
 
 /** Headers the hub adds to a dead-lettered record. */
@@ -32,9 +26,11 @@ export const DLQ_HEADERS = {
  */
 @Injectable()
 export class DeadLetterPublisher implements OnApplicationShutdown {
-  private producer: Producer | undefined;
+  private readonly producer: KafkaProducer;
 
-  constructor(@Inject(KafkaGateway) private readonly kafka: KafkaGateway) {}
+  constructor(@Inject(KafkaGateway) kafka: KafkaGateway) {
+    this.producer = kafka.producer({ idempotent: false });
+  }
 
   async publish(record: InboundRecord, code: InboundErrorCode, detail: string): Promise<void> {
     const headers: Record<string, Buffer | string> = {};
@@ -47,30 +43,12 @@ export class DeadLetterPublisher implements OnApplicationShutdown {
     headers[DLQ_HEADERS.partition] = String(record.partition);
     headers[DLQ_HEADERS.offset] = record.offset;
     headers[DLQ_HEADERS.at] = new Date().toISOString();
-    const producer = await this.connected();
-    try {
-      await producer.send({
-        topic: deadLetterTopic(record.country),
-        acks: -1,
-        messages: [{ key: record.key, value: record.value, headers }],
-      });
-    } catch (error) {
-      // A producer that failed may stay wedged (kafkajs): start afresh next time.
-      this.producer = undefined;
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
+    await this.producer.send([
+      { topic: deadLetterTopic(record.country), key: record.key, value: record.value, headers },
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
-  }
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    this.producer = producer;
-    return producer;
+    await this.producer.close();
   }
 }

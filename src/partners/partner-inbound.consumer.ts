@@ -6,10 +6,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { fromTopic } from '@hub/contracts';
-import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { AppConfig } from '../config/app-config';
 import { correlationStorage } from '../common/logging/correlation';
 import { isDatabaseUnavailable } from '../common/problem/render-problem';
+import type { GroupConsumer, PartitionBatch } from '../kafka/kafka-client';
 import { KafkaGateway } from '../kafka/kafka-gateway';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 import type { InboundRecord } from './dead-letter-publisher';
@@ -22,9 +22,6 @@ const POISON_ATTEMPTS = 3;
  * many (the benchmark's inbound figure). Small enough that a run stays well inside a heartbeat.
  */
 const RUN_SIZE = 50;
-const RESTART_DELAY_MS = 2000;
-/** How long a shutdown waits for a start that is still joining the group. */
-const START_WAIT_MS = 10_000;
 
 /** Counters of this instance's consumer, for tests and benchmarks. */
 export interface ConsumerStats {
@@ -36,25 +33,23 @@ export interface ConsumerStats {
 }
 
 /**
- * Consumes every partner country's `referral-hub.from.<CC>` topic with a raw kafkajs consumer:
- * the Nest Kafka transport would retry a failing record forever and has no dead-letter topic.
+ * Consumes every partner country's `referral-hub.from.<CC>` topic with the gateway's group
+ * consumer (manual commits, restarted after a crash): the Nest Kafka transport would retry a
+ * failing record forever and has no dead-letter topic.
  *
  * Records of one partition are handled one after another (one referral's events share a
  * partition, so they are applied in order); partitions run concurrently. Ordinary traffic goes in
  * runs of consecutive records, one transaction per run; a run that meets anything else (an
  * unusable record, a refusal, an outage) is undone and its records are handled one at a time. An
- * offset is committed only after the record's transaction committed. While the database is down the consumer waits
- * and retries the same record (heartbeating), so nothing is skipped; a record that keeps failing
- * for another reason is dead-lettered after a few attempts, so it never blocks its partition.
- * kafkajs consumers can crash without restarting (kafkajs #1299, #1513): we restart them.
+ * offset is committed only after the record's transaction committed. While the database is down
+ * the consumer waits and retries the same record (heartbeating), so nothing is skipped; a record
+ * that keeps failing for another reason is dead-lettered after a few attempts, so it never blocks
+ * its partition.
  */
 @Injectable()
 export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PartnerInboundConsumer.name);
-  private consumer: Consumer | undefined;
-  private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private starting: Promise<void> | undefined;
+  private consumer: GroupConsumer | undefined;
   private readonly counters: ConsumerStats = {
     applied: 0,
     duplicates: 0,
@@ -72,112 +67,47 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
 
   onApplicationBootstrap(): void {
     if (!this.config.env.INBOUND_CONSUMER_ENABLED) return;
+    const consumer = this.kafka.groupConsumer({
+      groupId: this.config.env.KAFKA_CONSUMER_GROUP,
+      topics: this.config.registry.partnerCountries().map(fromTopic),
+      partitionsConcurrently: 3,
+      handle: (batch) => this.handleBatch(batch),
+    });
+    this.consumer = consumer;
     // Subscribing needs the topics; they may wait for Kafka to come up.
-    void this.topics.whenProvisioned().then(() => this.start());
+    void this.topics.whenProvisioned().then(() => consumer.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    // kafkajs's run() goes on joining the group over new connections (each a SASL login on a
-    // secured broker) after a disconnect: let a start in progress end first, for a while.
-    if (this.starting) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
-      await Promise.race([this.starting, waited]);
-      clearTimeout(timer);
-    }
-    await this.consumer?.disconnect().catch(() => undefined);
+    await this.consumer?.stop();
   }
 
   stats(): ConsumerStats {
     return { ...this.counters };
   }
 
-  private start(): Promise<void> {
-    this.starting = this.connectAndRun();
-    return this.starting;
-  }
-
-  private async connectAndRun(): Promise<void> {
-    if (this.stopping) return;
-    const consumer = this.kafka.kafka.consumer({
-      groupId: this.config.env.KAFKA_CONSUMER_GROUP,
-      allowAutoTopicCreation: false,
-      // After a crash the group waits for the dead member's session to expire before handing its
-      // partitions over: a short session keeps that pause to ~10 s (we heartbeat during waits).
-      sessionTimeout: 10_000,
-      rebalanceTimeout: 15_000,
-      heartbeatInterval: 1000,
-    });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      this.logger.error(
-        `inbound consumer crashed: ${error.message} (kafkajs restarts it: ${restart})`,
-      );
-      if (!restart) this.scheduleRestart();
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({
-        topics: this.config.registry.partnerCountries().map(fromTopic),
-        fromBeginning: true,
-      });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 3,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
-      this.logger.log('inbound consumer running');
-    } catch (error) {
-      this.logger.warn(`inbound consumer cannot start: ${(error as Error).message}`);
-      this.scheduleRestart();
-    }
-  }
-
-  private scheduleRestart(): void {
-    if (this.stopping) return;
-    const old = this.consumer;
-    this.consumer = undefined;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void (old?.disconnect().catch(() => undefined) ?? Promise.resolve()).then(() => this.start());
-    }, RESTART_DELAY_MS);
-  }
-
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
+  /** Handles a partition's batch in runs; returns the offset of the last record handled. */
+  private async handleBatch(batch: PartitionBatch): Promise<string | undefined> {
     const country = batch.topic.split('.').at(-1) ?? '';
     let last: string | undefined;
-    const handled = (record: InboundRecord): void => {
-      payload.resolveOffset(record.offset);
-      last = record.offset;
-    };
-    const stopped = (): boolean => !payload.isRunning() || payload.isStale();
-    runs: for (let start = 0; start < batch.messages.length; start += RUN_SIZE) {
-      if (stopped()) break;
-      const records = batch.messages
+    runs: for (let start = 0; start < batch.records.length; start += RUN_SIZE) {
+      if (batch.stopped()) break;
+      const records = batch.records
         .slice(start, start + RUN_SIZE)
-        .map((m) => toRecord(country, batch.topic, batch.partition, m));
+        .map((record): InboundRecord => ({ ...record, country }));
       const together = records.length > 1 ? await this.tryRun(records) : undefined;
       if (together) {
         together.forEach((outcome) => this.count(outcome));
-        records.forEach(handled);
+        last = records.at(-1)?.offset;
       } else {
         for (const record of records) {
-          if (stopped() || !(await this.handleWithRetries(record, payload))) break runs;
-          handled(record);
+          if (batch.stopped() || !(await this.handleWithRetries(record, batch))) break runs;
+          last = record.offset;
         }
       }
-      await payload.heartbeat();
+      await batch.heartbeat();
     }
-    if (last !== undefined && this.consumer) {
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-      ]);
-    }
+    return last;
   }
 
   /**
@@ -201,10 +131,7 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
   }
 
   /** False when the consumer is stopping or lost the partition: the record stays unhandled. */
-  private async handleWithRetries(
-    record: InboundRecord,
-    payload: EachBatchPayload,
-  ): Promise<boolean> {
+  private async handleWithRetries(record: InboundRecord, batch: PartitionBatch): Promise<boolean> {
     let failures = 0;
     for (;;) {
       try {
@@ -215,7 +142,7 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
         this.count(outcome);
         return true;
       } catch (error) {
-        if (!payload.isRunning() || payload.isStale()) return false;
+        if (batch.stopped()) return false;
         this.counters.retries++;
         const outage = isDatabaseUnavailable(error) || isTransientConflict(error);
         if (!outage) failures++;
@@ -228,7 +155,7 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
           `inbound ${record.topic}/${record.partition}@${record.offset}: ${(error as Error).message}; retrying in ${delay} ms`,
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
-        await payload.heartbeat().catch(() => undefined);
+        await batch.heartbeat().catch(() => undefined);
       }
     }
   }
@@ -247,25 +174,6 @@ export class PartnerInboundConsumer implements OnApplicationBootstrap, OnApplica
         break;
     }
   }
-}
-
-function toRecord(
-  country: string,
-  topic: string,
-  partition: number,
-  message: KafkaMessage,
-): InboundRecord {
-  return {
-    country,
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key,
-    value: message.value,
-    headers: Object.fromEntries(
-      Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-    ),
-  };
 }
 
 /** Serialization failures and deadlocks: retrying the same record is the right answer. */

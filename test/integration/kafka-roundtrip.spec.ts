@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import type { GroupConsumer } from '../../src/kafka/kafka-client';
 import { KafkaGateway } from '../../src/kafka/kafka-gateway';
-import { HUB_SASL, KAFKA_BROKERS } from '../support/kafka-clients';
+import { HUB_LOGIN, KAFKA_BROKERS } from '../support/kafka-clients';
 
 describe('the local Kafka broker', () => {
   const gateway = new KafkaGateway({
@@ -9,7 +10,7 @@ describe('the local Kafka broker', () => {
     clientId: 'integration-test',
     logger: pino({ level: 'silent' }),
     // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in scram mode).
-    ...(HUB_SASL !== undefined && { sasl: HUB_SASL }),
+    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
   });
 
   it('answers a metadata request', async () => {
@@ -24,33 +25,36 @@ describe('the local Kafka broker', () => {
       gateway.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]),
     ).resolves.toEqual([]);
 
-    const producer = gateway.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const producer = gateway.producer({ idempotent: true });
     const key = randomUUID();
     const value = JSON.stringify({ hello: 'ສະບາຍດີ', n: 1 });
-    await producer.send({ topic, acks: -1, messages: [{ key, value, headers: { ce_id: 'abc' } }] });
-    await producer.disconnect();
+    await producer.send([{ topic, key, value, headers: { ce_id: 'abc' } }]);
+    await producer.close();
 
-    const consumer = gateway.kafka.consumer({ groupId: `it-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    let consumer: GroupConsumer | undefined;
     const received = await new Promise<{ key: string; value: string; ceId: string }>(
       (resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no record within 30 s')), 30_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
+        consumer = gateway.groupConsumer({
+          groupId: `it-${randomUUID()}`,
+          topics: [topic],
+          partitionsConcurrently: 1,
+          handle: async ({ records }) => {
+            const [record] = records;
+            if (!record) return undefined;
             clearTimeout(timer);
             resolve({
-              key: message.key?.toString() ?? '',
-              value: message.value?.toString() ?? '',
-              ceId: message.headers?.['ce_id']?.toString() ?? '',
+              key: record.key?.toString() ?? '',
+              value: record.value?.toString() ?? '',
+              ceId: record.headers['ce_id']?.toString() ?? '',
             });
-            return Promise.resolve();
+            return Promise.resolve(record.offset);
           },
         });
+        void consumer.start();
       },
     );
-    await consumer.disconnect();
+    await consumer?.stop();
 
     expect(received).toEqual({ key, value, ceId: 'abc' });
   });

@@ -8,6 +8,7 @@ import {
   principalName,
 } from '../../scripts/lib/kafka-security';
 import { loadEnv } from '../../src/env';
+import { saslOf } from '../../src/kafka/kafka-gateway';
 import { kafkaSaslOptions } from '../../src/kafka/kafka-sasl';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
 
@@ -25,7 +26,10 @@ const registry = loadPartyRegistry(join(REPO, 'config'));
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 /** The hub's login, exactly as the hub reads it from the environment. */
-export const HUB_SASL: SASLOptions | undefined = kafkaSaslOptions(loadEnv(process.env));
+export const HUB_LOGIN = kafkaSaslOptions(loadEnv(process.env));
+
+/** The same login in kafkajs's spelling, for the tests' own clients. */
+export const HUB_SASL: SASLOptions | undefined = HUB_LOGIN && saslOf(HUB_LOGIN);
 
 /** True when the suite runs against a broker with SASL and ACLs on. */
 export const SECURED = HUB_SASL !== undefined;
