@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_TYPES, HUB_SOURCE, toTopic } from '@hub/contracts';
+import { EVENT_TYPES, HUB_SOURCE } from '@hub/contracts';
 import {
   MerkleTree,
   StreamingRoot,
@@ -137,7 +137,7 @@ export class AuditLog {
           source: { hub: HUB_SOURCE },
           data: { checkpoint: note },
         });
-        await this.outbox.enqueue(tx, { topic: toTopic(country), key: 'audit-checkpoint' }, event);
+        await this.outbox.notify(tx, { country }, event, 'audit-checkpoint');
       }
     });
     const stored = await this.latestCheckpoint();

@@ -9,8 +9,6 @@ import {
 import {
   EVENT_TYPES,
   HUB_SOURCE,
-  countryOfParty,
-  toTopic,
   type DeadlineStep,
   type ReferralOverdueData,
 } from '@hub/contracts';
@@ -158,11 +156,7 @@ export class OverdueScanner implements OnApplicationBootstrap, BeforeApplication
         time: now,
         data,
       });
-      await this.outbox.enqueue(
-        tx,
-        { topic: toTopic(countryOfParty(party)), key: row.referral_id },
-        event,
-      );
+      await this.outbox.notify(tx, { party }, event);
     }
     // One entry per overdue step, whoever was told: the events differ only in their recipient.
     await this.audit.record(tx, {

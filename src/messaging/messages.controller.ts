@@ -1,10 +1,18 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { RequirePermission } from '../auth/require-permission.decorator';
-import type { CaseMessageView } from '../referrals/case-message';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../http/idempotency-key';
+import type { CaseMessageView } from '../referrals/referrals.module';
 import { MessagesService } from './messages.service';
 import { IntegerParam } from '../common/integer-param';
 
@@ -34,12 +42,18 @@ export class MessagesController {
   @Post()
   @RequirePermission('message.post')
   @ApiOperation({ summary: 'Post a case message (travels to a partner as mrh.message.posted.v1)' })
-  post(
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  async post(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseMessageView> {
-    return this.messages.post(principal, id, body);
+    const result = await this.messages.post(principal, id, body, idempotencyKeyOf(idempotencyKey));
+    void reply.status(result.status);
+    if (result.replayed) void reply.header('idempotency-replayed', 'true');
+    return result.body;
   }
 
   @Get()

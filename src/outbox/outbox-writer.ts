@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { cloudEventHeaders, isUuid, type CloudEvent } from '@hub/contracts';
+import {
+  cloudEventHeaders,
+  countryOfParty,
+  isUuid,
+  toTopic,
+  type CloudEvent,
+} from '@hub/contracts';
 import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
 import type { DataKey } from '../vault/data-key';
@@ -11,6 +17,23 @@ export interface OutboxTarget {
   topic: string;
   /** Record key: the referral id, so one referral's events stay in one partition, in order. */
   key: string;
+}
+
+/** Who a notice is for: a party (its country's system relays it), or a whole partner system. */
+export type NoticeRecipient = { party: string } | { country: string };
+
+/**
+ * Where an event for `to` goes: the `to` topic of its country, keyed by the referral (the event's
+ * subject) so one referral's events stay in one partition, in order; `key` for notices of no
+ * referral (e.g. audit checkpoints).
+ */
+export function noticeTarget(
+  to: NoticeRecipient,
+  event: Pick<CloudEvent, 'id' | 'subject'>,
+  key?: string,
+): OutboxTarget {
+  const country = 'party' in to ? countryOfParty(to.party) : to.country;
+  return { topic: toTopic(country), key: key ?? event.subject ?? event.id };
 }
 
 /** What the relay's copy of an outbox event is bound to when sealed. */
@@ -31,6 +54,11 @@ export class OutboxWriter {
     private readonly signer: EventSigner,
     private readonly vault: PersonalDataVault,
   ) {}
+
+  /** Queues `event` for a partner system (see {@link noticeTarget}), alone in its statement. */
+  notify(tx: Tx, to: NoticeRecipient, event: CloudEvent, key?: string): Promise<void> {
+    return this.enqueue(tx, noticeTarget(to, event, key), event);
+  }
 
   /** Stores the event alone; its referral's key (by the event's subject) seals it. */
   async enqueue(tx: Tx, target: OutboxTarget, event: CloudEvent): Promise<void> {

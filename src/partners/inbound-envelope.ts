@@ -94,9 +94,13 @@ export interface InboundEvent {
 /** What could be read of a refused record, to address the rejection. */
 export interface RecordIdentity {
   eventId?: string;
+  /** `source` as sent, when it names a party (of any country): with `eventId`, the inbox key. */
+  source?: string;
   /** The source party, only when it belongs to the topic's country. */
   party?: string;
   subject?: string;
+  /** Digest of the event as parsed (see {@link digestOf}); absent when it is no JSON object. */
+  digest?: Buffer;
 }
 
 /** Raised for records the hub cannot use; carries what could be read of them. */
@@ -205,10 +209,11 @@ function parseJson(value: Buffer | null): Record<string, unknown> {
 }
 
 function identityOf(json: Record<string, unknown>, country: string): RecordIdentity {
-  const identity: RecordIdentity = {};
+  const identity: RecordIdentity = { digest: digestOf(json) };
   if (isUuid(json['id'])) identity.eventId = json['id'];
-  const party =
-    typeof json['source'] === 'string' ? PARTY_SOURCE.exec(json['source'])?.[1] : undefined;
+  const source = json['source'];
+  const party = typeof source === 'string' ? PARTY_SOURCE.exec(source)?.[1] : undefined;
+  if (party !== undefined) identity.source = source as string;
   if (party !== undefined && countryOfParty(party) === country) identity.party = party;
   if (isUuid(json['subject'])) {
     identity.subject = json['subject'];

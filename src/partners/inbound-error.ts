@@ -21,6 +21,7 @@ export type InboundErrorCode =
   | 'not-your-turn'
   | 'stale-state'
   | 'duplicate-referral'
+  | 'consent-required'
   | 'not-allowed'
   | 'personal-data-erased'
   | 'unsupported-type';

@@ -1,31 +1,30 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   EVENT_TYPES,
-  HUB_SOURCE,
   LIFECYCLE_ACTIONS,
-  countryOfParty,
-  toTopic,
   type EventType,
   type FieldError,
   type LifecycleAction,
 } from '@hub/contracts';
-import { AuditWriter } from '../audit-trail/audit-writer';
-import { AppConfig } from '../config/app-config';
+import { CommonError } from '../common/problem/common.error';
 import { Transactions, type Tx } from '../database/transactions';
-import type { Actor } from '../referrals/actor';
-import { actorId } from '../referrals/actor';
-import { ReferralError } from '../referrals/referral.error';
-import type { ReferralRecord } from '../referrals/referral.record';
-import { ReferralRepository } from '../referrals/referral.repository';
-import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
-import { ReferralRules } from '../referrals/referral-rules';
+import {
+  ReferralCommands,
+  ReferralError,
+  type PartnerActor,
+  type ReferralCommand,
+  type ReferralErrorCode,
+} from '../referrals/referrals.module';
 import { DeadLetterPublisher, type InboundRecord } from './dead-letter-publisher';
-import { buildEvent } from '../outbox/hub-events';
 import { InboxRepository, type InboxClaim } from './inbox.repository';
-import { parseInboundRecord, UnusableRecord, type InboundEvent } from './inbound-envelope';
+import {
+  parseInboundRecord,
+  UnusableRecord,
+  type InboundEvent,
+  type RecordIdentity,
+} from './inbound-envelope';
 import { DEAD_LETTER_CODES, InboundRefusal, type InboundErrorCode } from './inbound-error';
-import { MessagesService } from '../messaging/messages.service';
-import { OutboxWriter } from '../outbox/outbox-writer';
+import { PartnerAnswers } from './partner-answers';
 import { PartnerKeys } from './partner-keys';
 
 /** What became of one inbound record. */
@@ -42,27 +41,25 @@ const ACTION_BY_EVENT_TYPE = new Map<EventType, LifecycleAction>(
 );
 
 /**
- * Handles one record of a partner's `from` topic: validates it, de-duplicates it by (`source`,
- * `id`) in the inbox, applies it through the referral lifecycle, and answers on the partner's `to`
- * topic — a receipt, or a rejection with a code — all in one transaction. Records that are not
- * usable events also go to the dead-letter topic. Throws only for failures worth retrying (the
- * database is down, a bug): then nothing was committed and the record must be handled again.
+ * Handles one record of a partner's `from` topic: parse (envelope, signature, schema) → claim
+ * its (`source`, `id`) in the inbox → execute it as a referral command → answer. The command
+ * queues the receipt with the change, in one transaction; a refusal rolls the change back and is
+ * answered in a transaction of its own with `mrh.event.rejected.v1` (and, for records that are no
+ * usable event, a dead letter). Every event whose sender is known gets exactly one answer, by
+ * (`source`, `id`): a redelivered record, refused or applied, is not answered again. Throws only
+ * for failures worth retrying (the database is down, a bug): then nothing was committed and the
+ * record must be handled again.
  */
 @Injectable()
 export class InboundProcessor {
   private readonly logger = new Logger(InboundProcessor.name);
 
   constructor(
-    private readonly config: AppConfig,
     private readonly transactions: Transactions,
     private readonly inbox: InboxRepository,
-    private readonly referrals: ReferralRepository,
-    private readonly lifecycle: ReferralLifecycleService,
-    private readonly rules: ReferralRules,
-    private readonly outbox: OutboxWriter,
+    private readonly commands: ReferralCommands,
+    private readonly answers: PartnerAnswers,
     private readonly deadLetters: DeadLetterPublisher,
-    private readonly audit: AuditWriter,
-    private readonly messages: MessagesService,
     private readonly keys: PartnerKeys,
   ) {}
 
@@ -71,16 +68,16 @@ export class InboundProcessor {
     try {
       inbound = this.parse(record);
     } catch (error) {
-      if (error instanceof UnusableRecord) return this.refuseUnusable(record, error);
+      if (error instanceof UnusableRecord) return this.refuse(record, error.identity, error);
       throw error;
     }
     let claim: InboxClaim;
     try {
-      claim = await this.transactions.run((tx) => this.claimAndApply(tx, record, inbound));
+      claim = await this.transactions.run((tx) => this.claimAndExecute(tx, record, inbound));
     } catch (error) {
       const refusal = asRefusal(error);
       if (!refusal) throw error;
-      return this.refuse(record, inbound, refusal);
+      return this.refuse(record, identityOf(inbound), refusal);
     }
     if (claim === 'conflict') return this.conflict(record, inbound);
     return { kind: claim === 'new' ? 'applied' : 'duplicate' };
@@ -109,7 +106,7 @@ export class InboundProcessor {
         const outcomes: InboundOutcome[] = [];
         for (const [index, inbound] of parsed.entries()) {
           const record = records[index] as InboundRecord;
-          const claimed = await this.claimAndApply(tx, record, inbound);
+          const claimed = await this.claimAndExecute(tx, record, inbound);
           if (claimed === 'conflict') throw new NotOrdinary();
           outcomes.push({ kind: claimed === 'new' ? 'applied' : 'duplicate' });
         }
@@ -121,7 +118,10 @@ export class InboundProcessor {
     }
   }
 
-  /** Dead-letters a record after retries did not help (a bug, not bad input): never blocks. */
+  /**
+   * Dead-letters a record after retries did not help (a bug, not bad input): never blocks. Its
+   * sender, when the record is a readable event, is still told (`processing-failed`) once.
+   */
   async giveUp(record: InboundRecord, error: unknown): Promise<InboundOutcome> {
     // The partner reads the DLQ: tell it what happened, not our internals (they are in the log).
     const detail = `The hub could not process this record (at ${record.topic}/${record.partition}@${record.offset}); its operators have the details.`;
@@ -129,18 +129,44 @@ export class InboundProcessor {
       `dead-lettering ${record.topic}/${record.partition}@${record.offset} after repeated failures: ${(error as Error).message}`,
       (error as Error).stack,
     );
-    await this.deadLetters.publish(record, 'processing-failed', detail);
-    return { kind: 'rejected', code: 'processing-failed', deadLettered: true };
+    let identity: RecordIdentity = {};
+    try {
+      identity = identityOf(this.parse(record));
+    } catch (parseError) {
+      if (parseError instanceof UnusableRecord) identity = parseError.identity;
+    }
+    const refusal = new InboundRefusal('processing-failed', detail);
+    try {
+      return await this.refuse(record, identity, refusal);
+    } catch (answerError) {
+      // The answer could not be written either: the dead letter alone keeps the record.
+      this.logger.error(
+        `cannot answer ${record.topic}/${record.partition}@${record.offset}: ${(answerError as Error).message}`,
+      );
+      await this.deadLetters.publish(record, 'processing-failed', detail);
+      return { kind: 'rejected', code: 'processing-failed', deadLettered: true };
+    }
   }
 
-  /** Claims the event in the inbox and, when it is new, applies it. */
-  private async claimAndApply(
+  /** Claims the event in the inbox and, when it is new, executes it. */
+  private async claimAndExecute(
     tx: Tx,
     record: InboundRecord,
     inbound: InboundEvent,
   ): Promise<InboxClaim> {
-    const claimed = await this.claim(tx, record, inbound, 'applied');
-    if (claimed === 'new') await this.apply(tx, inbound);
+    const { event } = inbound;
+    const claimed = await this.inbox.claim(
+      tx,
+      event.source,
+      event.id,
+      inbound.digest,
+      record,
+      'applied',
+    );
+    if (claimed !== 'new') return claimed;
+    const actor: PartnerActor = { kind: 'partner-system', party: inbound.party, eventId: event.id };
+    const command = commandOf(inbound);
+    if (command) await this.commands.execute(tx, actor, command);
     return claimed;
   }
 
@@ -154,324 +180,155 @@ export class InboundProcessor {
     );
   }
 
-  private claim(
-    tx: Tx,
-    record: InboundRecord,
-    inbound: InboundEvent,
-    outcome: 'applied' | 'rejected',
-  ): Promise<InboxClaim> {
-    return this.inbox.claim(
-      tx,
-      inbound.event.source,
-      inbound.event.id,
-      inbound.digest,
-      record,
-      outcome,
-    );
-  }
-
-  private async apply(tx: Tx, inbound: InboundEvent): Promise<void> {
-    const actor: Actor = {
-      kind: 'partner-system',
-      party: inbound.party,
-      eventId: inbound.event.id,
-    };
-    switch (inbound.type) {
-      case EVENT_TYPES.referralSubmitted:
-        return this.applySubmitted(tx, inbound, actor);
-      case EVENT_TYPES.receipt: {
-        // A partner confirms it received one of our events; recorded in the inbox, never answered.
-        const { eventId, status } = inbound.event.data as { eventId: string; status: string };
-        if (status === 'DELIVERED') await this.messages.markDelivered(tx, eventId, inbound.party);
-        return;
-      }
-      case EVENT_TYPES.messagePosted:
-        return this.applyMessage(tx, inbound, actor);
-      case EVENT_TYPES.referralOverdue:
-      case EVENT_TYPES.eventRejected:
-      case EVENT_TYPES.auditCheckpoint:
-        throw new InboundRefusal('not-allowed', `Only the hub emits ${inbound.type}.`);
-      default: {
-        const action = ACTION_BY_EVENT_TYPE.get(inbound.type);
-        if (action === undefined) {
-          throw new InboundRefusal('unknown-type', `Unknown event type ${inbound.type}.`);
-        }
-        return this.applyAction(tx, inbound, actor, action);
-      }
-    }
-  }
-
-  private async applyAction(
-    tx: Tx,
-    inbound: InboundEvent,
-    actor: Actor,
-    action: LifecycleAction,
-  ): Promise<void> {
-    const { event } = inbound;
-    const { referralId, ...data } = event.data;
-    if (typeof referralId !== 'string')
-      throw new InboundRefusal('invalid-data', 'data.referralId is missing.');
-    assertSubject(event.subject, referralId);
-    const referral = await this.referrals.lock(tx, referralId);
-    if (!referral) {
-      throw new InboundRefusal(
-        'referral-not-found',
-        `No referral ${referralId} involves ${actor.party}.`,
-      );
-    }
-    this.lifecycle.sideOf(referral, actor.party);
-    this.checkSequence(referral, event.referralseq);
-    if (action === 'schedule-handover') {
-      const errors = this.rules.checkCheckpoint('data.checkpoint', String(data['checkpoint']), [
-        referral.senderCountry,
-        referral.receiverCountry,
-      ]);
-      if (errors.length > 0)
-        throw new InboundRefusal('invalid-data', 'Unknown checkpoint.', errors);
-    }
-    await this.lifecycle.apply(tx, referral, actor, action, data);
-  }
-
-  private async applyMessage(tx: Tx, inbound: InboundEvent, actor: Actor): Promise<void> {
-    const { event } = inbound;
-    const { referralId, messageId, author, language, body, attachments } = event.data as {
-      referralId: string;
-      messageId: string;
-      author: string;
-      language: string;
-      body: string;
-      attachments?: unknown[];
-    };
-    assertSubject(event.subject, referralId);
-    const referral = await this.referrals.lock(tx, referralId);
-    if (!referral) {
-      throw new InboundRefusal(
-        'referral-not-found',
-        `No referral ${referralId} involves ${actor.party}.`,
-      );
-    }
-    // Messages are not decisions: a partner may write without having seen the latest number.
-    await this.messages.applyPartnerMessage(tx, referral, actor, {
-      messageId,
-      author,
-      language,
-      body,
-      attachments: attachments ?? [],
-    });
-  }
-
-  /** A decision must be taken on the latest state the partner was told of. */
-  private checkSequence(referral: ReferralRecord, seen: number | undefined): void {
-    if (seen === undefined) {
-      throw new InboundRefusal(
-        'invalid-envelope',
-        'referralseq (the last number you saw) is required.',
-        [{ path: 'referralseq', message: 'is required on events about an existing referral' }],
-      );
-    }
-    if (seen < referral.seq) {
-      throw new InboundRefusal(
-        'stale-state',
-        `The referral has changed since you saw it (you saw ${seen}, it is at ${referral.seq}); decide again on the latest state.`,
-      );
-    }
-    if (seen > referral.seq) {
-      throw new InboundRefusal(
-        'invalid-envelope',
-        `referralseq ${seen} is ahead of the referral (${referral.seq}).`,
-        [{ path: 'referralseq', message: `must not exceed ${referral.seq}` }],
-      );
-    }
-  }
-
-  private async applySubmitted(tx: Tx, inbound: InboundEvent, actor: Actor): Promise<void> {
-    const { event, party } = inbound;
-    const { referralId, from, submittedAt, ...content } = event.data as Record<string, unknown> & {
-      referralId: string;
-      from: string;
-      submittedAt: string;
-      to: string;
-      type: string;
-      priority: string;
-      senderReference: string;
-      handlingCode: string;
-    };
-    if (from !== party) {
-      throw new InboundRefusal('invalid-data', 'data.from must be the party in source.', [
-        { path: 'data.from', message: `must be ${party}` },
-      ]);
-    }
-    assertSubject(event.subject, referralId);
-    const receiver = this.config.registry.party(content.to);
-    if (receiver?.channel !== 'http') {
-      throw new InboundRefusal(
-        'not-allowed',
-        `${content.to} is not an agency served by this hub; refer to a Lao agency.`,
-      );
-    }
-    const errors: FieldError[] = this.rules
-      .checkContent(content, party)
-      .map((e) => ({ path: `data.${e.path}`, message: e.message }));
-    if (errors.length > 0)
-      throw new InboundRefusal('invalid-data', 'The referral is not valid.', errors);
-    if (await this.referrals.exists(tx, referralId)) {
-      throw new InboundRefusal('duplicate-referral', `A referral ${referralId} already exists.`);
-    }
-    const now = new Date();
-    await this.lifecycle.createSubmitted(
-      tx,
-      {
-        id: referralId,
-        type: content.type,
-        status: 'SUBMITTED',
-        priority: content.priority,
-        senderParty: party,
-        receiverParty: content.to,
-        senderCountry: countryOfParty(party),
-        receiverCountry: countryOfParty(content.to),
-        senderReference: content.senderReference,
-        receiverReference: null,
-        handlingCode: content.handlingCode,
-        origin: 'kafka',
-        content,
-        version: 1,
-        seq: 1,
-        createdBy: actorId(actor),
-        createdAt: now,
-        updatedAt: now,
-        submittedAt: new Date(submittedAt),
-        closedAt: null,
-      },
-      actor,
-    );
-  }
-
-  /** A valid event the hub cannot apply: answer with a rejection (and dead-letter if it must). */
+  /**
+   * A record the hub refuses: dead-lettered when its code says so, and answered once — when the
+   * event has an id and a source to claim it by in the inbox, and the claim is new. A record
+   * without a readable id (or source) cannot be named in an answer: the dead letter is all.
+   */
   private async refuse(
     record: InboundRecord,
-    inbound: InboundEvent,
+    identity: RecordIdentity,
     refusal: InboundRefusal,
   ): Promise<InboundOutcome> {
-    const deadLettered = DEAD_LETTER_CODES.has(refusal.code);
-    if (deadLettered) await this.deadLetters.publish(record, refusal.code, refusal.detail);
+    const { eventId, source, digest } = identity;
     const claim = await this.transactions.run(async (tx) => {
-      const claimed = await this.claim(tx, record, inbound, 'rejected');
+      if (eventId === undefined || source === undefined || digest === undefined) {
+        await this.answers.auditRefusal(tx, record.country, identity, refusal.code);
+        return 'unnamed' as const;
+      }
+      // A record whose signature failed proves nothing about who sent it: it may not take the
+      // id from the partner's real event. It is answered (each time it comes), never claimed.
+      const claimed =
+        refusal.code === 'bad-signature'
+          ? ('new' as const)
+          : await this.inbox.claim(tx, source, eventId, digest, record, 'rejected');
       if (claimed === 'new') {
-        await this.auditRefusal(tx, record.country, refusal.code, {
-          eventId: inbound.event.id,
-          party: inbound.party,
-          digest: inbound.digest.toString('hex'),
-          ...(inbound.event.subject !== undefined && { subject: inbound.event.subject }),
-        });
-        await this.reject(tx, record.country, {
-          eventId: inbound.event.id,
-          party: inbound.party,
-          ...(inbound.event.subject !== undefined && { subject: inbound.event.subject }),
-          refusal,
-        });
+        await this.answers.refuse(tx, record.country, { ...identity, eventId }, refusal);
       }
       return claimed;
     });
-    if (claim === 'conflict') return this.conflict(record, inbound);
     if (claim === 'duplicate') return { kind: 'duplicate' };
+    if (claim === 'conflict') return this.conflictOf(record, identity);
+    const deadLettered = DEAD_LETTER_CODES.has(refusal.code);
+    if (deadLettered) await this.deadLetters.publish(record, refusal.code, refusal.detail);
     return { kind: 'rejected', code: refusal.code, deadLettered };
   }
 
-  /** A record that is no usable event: dead-letter it, and answer when its sender is known. */
-  private async refuseUnusable(
-    record: InboundRecord,
-    error: UnusableRecord,
-  ): Promise<InboundOutcome> {
-    await this.deadLetters.publish(record, error.code, error.detail);
-    const { eventId, party, subject } = error.identity;
-    await this.transactions.run(async (tx) => {
-      await this.auditRefusal(tx, record.country, error.code, {
-        ...(eventId !== undefined && { eventId }),
-        ...(party !== undefined && { party }),
-        ...(subject !== undefined && { subject }),
-      });
-      if (eventId !== undefined && party !== undefined) {
-        await this.reject(tx, record.country, {
-          eventId,
-          party,
-          ...(subject !== undefined && { subject }),
-          refusal: error,
-        });
-      }
-    });
-    return { kind: 'rejected', code: error.code, deadLettered: true };
+  /** The same id with another payload: never applied, never answered as if new — an alarm. */
+  private conflict(record: InboundRecord, inbound: InboundEvent): Promise<InboundOutcome> {
+    return this.conflictOf(record, identityOf(inbound));
   }
 
-  /** The same id with another payload: never applied, never answered as if new — an alarm. */
-  private async conflict(record: InboundRecord, inbound: InboundEvent): Promise<InboundOutcome> {
+  private async conflictOf(
+    record: InboundRecord,
+    identity: RecordIdentity,
+  ): Promise<InboundOutcome> {
     this.logger.error(
-      `ALARM: ${inbound.event.source} reused event id ${inbound.event.id} with a different payload (${record.topic}/${record.partition}@${record.offset})`,
+      `ALARM: ${identity.source ?? '?'} reused event id ${identity.eventId ?? '?'} with a different payload (${record.topic}/${record.partition}@${record.offset})`,
     );
+    // No answer: this (source, id) has had its one answer, for the event that first used it.
     await this.deadLetters.publish(
       record,
       'duplicate-event-id',
       'This event id was already used for a different event; the hub keeps the first.',
     );
     await this.transactions.run((tx) =>
-      this.auditRefusal(tx, record.country, 'duplicate-event-id', {
-        eventId: inbound.event.id,
-        party: inbound.party,
-        digest: inbound.digest.toString('hex'),
-        ...(inbound.event.subject !== undefined && { subject: inbound.event.subject }),
-      }),
+      this.answers.auditRefusal(tx, record.country, identity, 'duplicate-event-id'),
     );
     return { kind: 'rejected', code: 'duplicate-event-id', deadLettered: true };
-  }
-
-  /** Every refused partner event is part of the audit trail, with its code but not its content. */
-  private auditRefusal(
-    tx: Tx,
-    country: string,
-    code: InboundErrorCode,
-    what: { eventId?: string; party?: string; subject?: string; digest?: string },
-  ): Promise<void> {
-    return this.audit.record(tx, {
-      actorKind: 'partner-system',
-      actor: `partner-system:${country}`,
-      actorParty: what.party ?? null,
-      action: 'partner-event.refused',
-      referralId: what.subject ?? null,
-      eventId: what.eventId ?? null,
-      payloadSha256: what.digest ?? null,
-      outcome: code,
-    });
-  }
-
-  private async reject(
-    tx: Tx,
-    country: string,
-    target: { eventId: string; party: string; subject?: string; refusal: InboundRefusal },
-  ): Promise<void> {
-    const { refusal } = target;
-    const event = buildEvent({
-      type: EVENT_TYPES.eventRejected,
-      source: { hub: HUB_SOURCE },
-      ...(target.subject !== undefined && { subject: target.subject }),
-      recipient: target.party,
-      causationid: target.eventId,
-      data: {
-        eventId: target.eventId,
-        code: refusal.code,
-        detail: refusal.detail,
-        ...(refusal.errors &&
-          refusal.errors.length > 0 && { errors: refusal.errors.slice(0, 200) }),
-      },
-    });
-    await this.outbox.enqueue(
-      tx,
-      { topic: toTopic(country), key: target.subject ?? target.eventId },
-      event,
-    );
   }
 }
 
 /** A run of records met a case only the one-record path answers (see handleRun). */
 class NotOrdinary extends Error {}
+
+/** What the inbox and an answer need of a parsed event. */
+function identityOf(inbound: InboundEvent): RecordIdentity {
+  const { event } = inbound;
+  return {
+    eventId: event.id,
+    source: event.source,
+    party: inbound.party,
+    digest: inbound.digest,
+    ...(event.subject !== undefined && { subject: event.subject }),
+  };
+}
+
+/**
+ * The referral command a partner event asks for; `undefined` for one that only needs recording
+ * (a receipt other than DELIVERED). Envelope consistency (`subject`, `data.from`) is checked
+ * here, the referral rules by the command.
+ */
+function commandOf(inbound: InboundEvent): ReferralCommand | undefined {
+  const { event, party } = inbound;
+  const data = event.data;
+  const expect = {
+    ...(event.referralseq !== undefined && { referralseq: event.referralseq }),
+    ...(event.recipient !== undefined && { recipient: event.recipient }),
+  };
+  switch (inbound.type) {
+    case EVENT_TYPES.referralSubmitted: {
+      const { referralId, from, submittedAt, ...content } = data as Record<string, unknown> & {
+        referralId: string;
+        from: string;
+        submittedAt: string;
+        to: string;
+        type: string;
+      };
+      if (from !== party) {
+        throw new InboundRefusal('invalid-data', 'data.from must be the party in source.', [
+          { path: 'data.from', message: `must be ${party}` },
+        ]);
+      }
+      assertSubject(event.subject, referralId);
+      return {
+        kind: 'receive-referral',
+        referralId,
+        content,
+        submittedAt: new Date(submittedAt),
+        ...(event.recipient !== undefined && { recipient: event.recipient }),
+      };
+    }
+    case EVENT_TYPES.receipt: {
+      // A partner confirms it received one of our events; recorded in the inbox, never answered.
+      const { eventId, status } = data as { eventId: string; status: string };
+      return status === 'DELIVERED' ? { kind: 'confirm-delivery', eventId } : undefined;
+    }
+    case EVENT_TYPES.messagePosted: {
+      const { referralId, messageId, author, language, body, attachments } = data as {
+        referralId: string;
+        messageId: string;
+        author: string;
+        language: string;
+        body: string;
+        attachments?: unknown[];
+      };
+      assertSubject(event.subject, referralId);
+      return {
+        kind: 'post-message',
+        referralId,
+        message: { messageId, author, language, body, attachments: attachments ?? [] },
+        expect,
+      };
+    }
+    case EVENT_TYPES.referralOverdue:
+    case EVENT_TYPES.eventRejected:
+    case EVENT_TYPES.auditCheckpoint:
+      throw new InboundRefusal('not-allowed', `Only the hub emits ${inbound.type}.`);
+    default: {
+      const action = ACTION_BY_EVENT_TYPE.get(inbound.type);
+      if (action === undefined) {
+        throw new InboundRefusal('unknown-type', `Unknown event type ${inbound.type}.`);
+      }
+      const { referralId, ...rest } = data;
+      if (typeof referralId !== 'string') {
+        throw new InboundRefusal('invalid-data', 'data.referralId is missing.');
+      }
+      assertSubject(event.subject, referralId);
+      return { kind: 'act', referralId, action, data: rest, expect };
+    }
+  }
+}
 
 /** The event's subject, when given, must be the referral its data is about. */
 function assertSubject(subject: string | undefined, referralId: string): void {
@@ -482,23 +339,48 @@ function assertSubject(subject: string | undefined, referralId: string): void {
   }
 }
 
-/** Business refusals of the lifecycle become rejection codes; anything else is not a refusal. */
+/**
+ * A command's refusal as a rejection code; anything else is not a refusal (retried). Field paths
+ * of content and action bodies are relative to the event's `data`.
+ */
 function asRefusal(error: unknown): InboundRefusal | undefined {
   if (error instanceof InboundRefusal) return error;
+  if (error instanceof CommonError && error.code === 'validation-failed') {
+    const errors: FieldError[] = (error.errors ?? []).map((e) => ({
+      path: e.path ? `data.${e.path}` : 'data',
+      message: e.message,
+    }));
+    return new InboundRefusal('invalid-data', 'The event data breaks a rule of the hub.', errors);
+  }
   if (error instanceof ReferralError) {
-    switch (error.code) {
-      case 'referral-not-found':
-      case 'invalid-transition':
-      case 'not-your-turn':
-      case 'stale-state':
-      case 'not-allowed':
-      case 'personal-data-erased':
-        return new InboundRefusal(error.code, error.detail, error.errors);
-      default:
-        return undefined;
-    }
+    const code = rejectionCodeOf(error.code);
+    return code && new InboundRefusal(code, error.detail, error.errors);
   }
   return undefined;
+}
+
+/**
+ * Every referral refusal code, decided here once (no default: a new code must be placed). The
+ * codes only HTTP can meet have no rejection: met on Kafka they would be a bug, retried and then
+ * dead-lettered as `processing-failed`.
+ */
+function rejectionCodeOf(code: ReferralErrorCode): InboundErrorCode | undefined {
+  switch (code) {
+    case 'referral-not-found':
+    case 'invalid-transition':
+    case 'not-your-turn':
+    case 'stale-state':
+    case 'invalid-envelope':
+    case 'duplicate-referral':
+    case 'consent-required':
+    case 'not-allowed':
+    case 'personal-data-erased':
+      return code;
+    case 'version-mismatch':
+    case 'idempotency-key-reused':
+    case 'erasure-not-allowed':
+      return undefined;
+  }
 }
 
 function stringHeaders(headers: InboundRecord['headers']): Record<string, string | undefined> {

@@ -2,20 +2,21 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { KafkaModule } from '../kafka/kafka.module';
 import { PartnerKeys } from './partner-keys';
-import { MessagingModule } from '../messaging/messaging.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { DeadLetterPublisher } from './dead-letter-publisher';
 import { InboxRepository } from './inbox.repository';
 import { InboundProcessor } from './inbound-processor';
 import { OutboxModule } from '../outbox/outbox.module';
+import { PartnerAnswers } from './partner-answers';
 import { PartnerInboundConsumer } from './partner-inbound.consumer';
 
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */
 @Module({
-  imports: [KafkaModule, OutboxModule, ReferralsModule, MessagingModule],
+  imports: [KafkaModule, OutboxModule, ReferralsModule],
   providers: [
     InboxRepository,
     InboundProcessor,
+    PartnerAnswers,
     DeadLetterPublisher,
     PartnerInboundConsumer,
     {

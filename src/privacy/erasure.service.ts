@@ -1,98 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { AuditWriter } from '../audit-trail/audit-writer';
 import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
-import { Clock } from '../common/clock';
-import type { Tx } from '../database/transactions';
 import { Transactions } from '../database/transactions';
-import { officerOf, type Actor } from '../referrals/actor';
-import { ReferralError } from '../referrals/referral.error';
-import type { ReferralRecord } from '../referrals/referral.record';
-import { ReferralRepository } from '../referrals/referral.repository';
-import { isTerminal } from '@hub/contracts';
-import { toReferralView, type ReferralView } from '../referrals/referral.view';
-import { VisibleReferrals } from '../referrals/visible-referrals';
-import { PersonalDataVault } from '../vault/personal-data-vault';
+import {
+  ReferralCommands,
+  officerOf,
+  toReferralView,
+  type ReferralView,
+} from '../referrals/referrals.module';
 
-/** Who erases: a supervisor over HTTP, or the hub's retention policy. */
-export type Eraser = Extract<Actor, { kind: 'officer' }> | { kind: 'hub'; rule: string };
-
-/**
- * Erasure of a referral's personal data by crypto-shredding: its data key is destroyed, so the
- * sealed content, change data, messages and outbox copies can never be opened again — nor any
- * backup of them. The referral's metadata, the person facts the yearly figures count and the
- * audit trail (which never held personal data) stay, so the history still verifies.
- *
- * Only a terminal referral is erased, and only once every event about it has left the outbox:
- * an event sealed with a destroyed key could never be delivered.
- */
+/** `POST /v1/referrals/{id}/erase`: a supervisor's erasure, through the referral commands. */
 @Injectable()
 export class ErasureService {
   constructor(
     private readonly transactions: Transactions,
-    private readonly referrals: ReferralRepository,
-    private readonly visible: VisibleReferrals,
-    private readonly vault: PersonalDataVault,
-    private readonly audit: AuditWriter,
-    private readonly clock: Clock,
+    private readonly commands: ReferralCommands,
   ) {}
 
-  /** `POST /v1/referrals/{id}/erase`. */
   async eraseByOfficer(principal: Principal, id: string, reason: string): Promise<ReferralView> {
     requireGrant(principal, 'referral.erase');
-    const erased = await this.transactions.run(async (tx) => {
-      const referral = await this.visible.lock(tx, id, principal.party);
-      const at = await this.erase(tx, referral, officerOf(principal), reason);
-      return { ...referral, content: null, dataKey: null, personalDataErasedAt: at };
-    });
-    return toReferralView(erased, principal.party, 'full');
-  }
-
-  /** Erases `referral`, row-locked by the caller in `tx`; returns when it was erased. */
-  async erase(
-    tx: Tx,
-    referral: Pick<ReferralRecord, 'id' | 'status' | 'personalDataErasedAt'>,
-    by: Eraser,
-    reason: string,
-  ): Promise<Date> {
-    if (referral.personalDataErasedAt !== null) {
-      throw new ReferralError('erasure-not-allowed', 'The personal data was erased already.');
-    }
-    if (!isTerminal(referral.status)) {
-      throw new ReferralError(
-        'erasure-not-allowed',
-        `A ${referral.status} referral is still in progress; only a rejected, completed or withdrawn one is erased.`,
-      );
-    }
-    const at = this.clock.now();
-    // Destroying the key first waits for any transaction still sealing with it (share lock),
-    // whose outbox rows the check below then sees.
-    await this.vault.destroy(tx, referral.id, at);
-    const pending = await tx.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM outbox
-       WHERE referral_id = $1 AND published_at IS NULL AND sealed_value IS NOT NULL`,
-      [referral.id],
+    const { referral } = await this.transactions.run((tx) =>
+      this.commands.execute(tx, officerOf(principal), { kind: 'erase', referralId: id, reason }),
     );
-    if ((pending[0]?.n ?? 0) > 0) {
-      throw new ReferralError(
-        'erasure-not-allowed',
-        `${pending[0]?.n} event(s) about this referral are still waiting to be delivered; try again once they are.`,
-      );
-    }
-    const party = by.kind === 'officer' ? by.party : 'hub';
-    const actor = by.kind === 'officer' ? by.sub : `hub:${by.rule}`;
-    await this.referrals.markErased(tx, referral.id, { by: actor, party, reason, at });
-    await this.audit.record(tx, {
-      actorKind: by.kind,
-      actor,
-      actorParty: by.kind === 'officer' ? by.party : null,
-      actorRoles: by.kind === 'officer' ? by.roles : [],
-      action: 'referral.personal-data-erased',
-      referralId: referral.id,
-      stateBefore: referral.status,
-      stateAfter: referral.status,
-      payload: { reason },
-    });
-    return at;
+    if (!referral) throw new Error('an erasure answered without its referral');
+    return toReferralView(referral, principal.party, 'full');
   }
 }

@@ -8,8 +8,7 @@ import { IntervalLoop } from '../common/interval-loop';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
-import type { ReferralStatus } from '@hub/contracts';
-import { ErasureService } from './erasure.service';
+import { ReferralCommands } from '../referrals/referrals.module';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 100;
@@ -29,7 +28,7 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly erasure: ErasureService,
+    private readonly commands: ReferralCommands,
     private readonly clock: Clock,
   ) {
     this.loop = new IntervalLoop(
@@ -62,8 +61,8 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
 
   private async eraseBatch(tx: Tx, days: number): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - days * DAY_MS);
-    const due = await tx.query<{ id: string; status: ReferralStatus }[]>(
-      `SELECT r.id, r.status FROM referrals r
+    const due = await tx.query<{ id: string }[]>(
+      `SELECT r.id FROM referrals r
        WHERE r.closed_at <= $1 AND r.personal_data_erased_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.referral_id = r.id
                          AND o.published_at IS NULL AND o.sealed_value IS NOT NULL)
@@ -71,12 +70,15 @@ export class RetentionScanner implements OnApplicationBootstrap, BeforeApplicati
        FOR UPDATE OF r SKIP LOCKED`,
       [cutoff, BATCH],
     );
-    for (const { id, status } of due) {
-      await this.erasure.erase(
+    for (const { id } of due) {
+      await this.commands.execute(
         tx,
-        { id, status, personalDataErasedAt: null },
         { kind: 'hub', rule: 'retention' },
-        `retention period of ${days} days after the referral closed has passed`,
+        {
+          kind: 'erase',
+          referralId: id,
+          reason: `retention period of ${days} days after the referral closed has passed`,
+        },
       );
     }
     if (due.length > 0) this.logger.log(`${due.length} referral(s) erased after retention`);

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  EVENT_TYPES,
-  HUB_SOURCE,
-  LIFECYCLE_ACTIONS,
-  countryOfParty,
-  toTopic,
-  type LifecycleAction,
-} from '@hub/contracts';
+import { EVENT_TYPES, HUB_SOURCE, LIFECYCLE_ACTIONS, type LifecycleAction } from '@hub/contracts';
 import { AuditWriter } from '../audit-trail/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { DeadlinesService } from '../deadlines/deadlines.service';
 import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
 import { buildEvent } from '../outbox/hub-events';
-import { OutboxWriter } from '../outbox/outbox-writer';
+import { noticeTarget, OutboxWriter } from '../outbox/outbox-writer';
 import { actorId, type Actor } from './actor';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
@@ -46,7 +39,7 @@ export class ReferralLifecycleService {
   ) {}
 
   /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
-  sideOf(referral: ReferralRecord, party: string): 'sender' | 'receiver' {
+  private sideOf(referral: ReferralRecord, party: string): 'sender' | 'receiver' {
     if (VisibleReferrals.canSee(referral, party)) {
       return referral.senderParty === party ? 'sender' : 'receiver';
     }
@@ -69,11 +62,13 @@ export class ReferralLifecycleService {
     if (!decision.allowed) throw new ReferralError(decision.reason, decision.detail);
 
     const now = new Date();
+    // Drafts are private and unnumbered (contract v1): withdrawing one takes no number.
+    const numbered = referral.status !== 'DRAFT' || action === 'submit';
     const next: ReferralRecord = {
       ...referral,
       status: decision.transition.to,
       version: referral.version + 1,
-      seq: referral.seq + 1,
+      seq: numbered ? referral.seq + 1 : referral.seq,
       updatedAt: now,
       submittedAt: action === 'submit' ? now : referral.submittedAt,
       closedAt: isTerminal(decision.transition.to) ? now : referral.closedAt,
@@ -181,7 +176,8 @@ export class ReferralLifecycleService {
       causationId,
       occurredAt: now,
     };
-    this.referrals.addChange(batch, change, key);
+    // A change that took no number (a draft withdrawn) is in the audit trail, not the change log.
+    if (change.seq > 0) this.referrals.addChange(batch, change, key);
     this.audit.addTo(batch, {
       actorKind: actor.kind,
       actor: actorId(actor),
@@ -222,7 +218,7 @@ export class ReferralLifecycleService {
       });
       this.outbox.addTo(
         batch,
-        { topic: toTopic(countryOfParty(counterpart)), key: referral.id },
+        noticeTarget({ party: counterpart }, event),
         event,
         referral.dataKey,
       );
@@ -237,12 +233,7 @@ export class ReferralLifecycleService {
         causationid: actor.eventId,
         data: { eventId: actor.eventId, status: 'APPLIED' },
       });
-      this.outbox.addTo(
-        batch,
-        { topic: toTopic(countryOfParty(actor.party)), key: referral.id },
-        receipt,
-        referral.dataKey,
-      );
+      this.outbox.addTo(batch, noticeTarget(actor, receipt), receipt, referral.dataKey);
     }
   }
 }

@@ -14,12 +14,10 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import { CommonError } from '../common/problem/common.error';
-import { validBody } from '../common/validation.pipe';
-import { ListReferralsQuery, SubmitBody } from './referral-requests.dto';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../http/idempotency-key';
+import { ListReferralsQuery } from './referral-requests.dto';
 import { etagOf, parseIfMatch, type ReferralView } from './referral.view';
-import { ReferralsService } from './referrals.service';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+import { ReferralsService, type ReferralResponse } from './referrals.service';
 
 /** Officers' referral routes (`/v1/referrals`). */
 @ApiTags('referrals')
@@ -32,12 +30,7 @@ export class ReferralsController {
   @Post()
   @RequirePermission('referral.create')
   @ApiOperation({ summary: 'Create a draft referral' })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'A retry with the same key and body returns the first response and creates nothing',
-  })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiBody({ schema: { $ref: '#/components/schemas/ReferralContent' } })
   @ApiResponse({ status: 201, schema: { $ref: '#/components/schemas/ReferralView' } })
   @ApiResponse({ status: 400, description: 'Validation failed; `errors` names each field' })
@@ -48,16 +41,13 @@ export class ReferralsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new CommonError('validation-failed', 'The Idempotency-Key header is not usable.', [
-        { path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
-      ]);
-    }
-    const result = await this.referrals.createDraft(principal, body, idempotencyKey);
-    void reply.status(result.status).header('etag', etagOf(result.body.version));
+    const result = await this.referrals.createDraft(
+      principal,
+      body,
+      idempotencyKeyOf(idempotencyKey),
+    );
     void reply.header('location', `/v1/referrals/${result.body.id}`);
-    if (result.replayed) void reply.header('idempotency-replayed', 'true');
-    return result.body;
+    return answer(reply, result);
   }
 
   @Get()
@@ -107,17 +97,25 @@ export class ReferralsController {
   @RequirePermission('referral.submit')
   @ApiOperation({ summary: 'submit (documented with the other actions below)' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   async submit(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
-    const submitBody = validBody(SubmitBody, body ?? {});
-    const view = await this.referrals.submit(principal, id, submitBody, parseIfMatch(ifMatch));
-    void reply.header('etag', etagOf(view.version));
-    return view;
+    const key = idempotencyKeyOf(idempotencyKey);
+    const result = await this.referrals.act(
+      principal,
+      id,
+      'submit',
+      body,
+      parseIfMatch(ifMatch),
+      key,
+    );
+    return answer(reply, result);
   }
 
   /** Every action but submit, which has its own route (and permission) above. */
@@ -127,19 +125,35 @@ export class ReferralsController {
   @ApiOperation({ summary: 'A lifecycle action (documented per action below)' })
   @ApiParam({ name: 'action', enum: LIFECYCLE_ACTION_NAMES })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   async act(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Param('action') action: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
     if (!isLifecycleAction(action) || action === 'submit') {
       throw new CommonError('not-found', `There is no action "${action}" on referrals.`);
     }
-    const view = await this.referrals.act(principal, id, action, body, parseIfMatch(ifMatch));
-    void reply.header('etag', etagOf(view.version));
-    return view;
+    const key = idempotencyKeyOf(idempotencyKey);
+    const result = await this.referrals.act(
+      principal,
+      id,
+      action,
+      body,
+      parseIfMatch(ifMatch),
+      key,
+    );
+    return answer(reply, result);
   }
+}
+
+/** Status, ETag and the replay marker of a change's answer. */
+function answer(reply: FastifyReply, result: ReferralResponse): ReferralView {
+  void reply.status(result.status).header('etag', etagOf(result.body.version));
+  if (result.replayed) void reply.header('idempotency-replayed', 'true');
+  return result.body;
 }

@@ -49,6 +49,13 @@ export class VisibleReferrals {
     return referral;
   }
 
+  /** The referral whatever the party, row-locked (the hub's own acts: retention erasure). */
+  async lockAny(tx: Tx, id: string): Promise<ReferralRecord> {
+    const referral = isUuid(id) ? await this.referrals.lock(tx, id) : undefined;
+    if (!referral) throw notFound(id);
+    return referral;
+  }
+
   private async get(tx: Tx, id: string, party: string, lock: boolean): Promise<ReferralRecord> {
     const referral = !isUuid(id)
       ? undefined

@@ -16,6 +16,8 @@ export type ReferralErrorCode =
   | 'not-your-turn'
   | 'version-mismatch'
   | 'stale-state'
+  | 'invalid-envelope'
+  | 'duplicate-referral'
   | 'idempotency-key-reused'
   | 'consent-required'
   | 'personal-data-erased'
@@ -51,6 +53,11 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 409, title: 'The personal data cannot be erased now' };
     case 'stale-state':
       return { status: 409, title: 'The referral has changed' };
+    case 'duplicate-referral':
+      return { status: 409, title: 'The referral exists already' };
+    case 'invalid-envelope':
+      // Partner events only (referralseq, recipient); listed so the map stays total.
+      return { status: 400, title: 'The event envelope is not valid' };
     case 'version-mismatch':
       return { status: 412, title: 'The referral has changed since you read it' };
     case 'idempotency-key-reused':

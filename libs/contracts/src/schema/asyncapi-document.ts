@@ -276,9 +276,25 @@ function infoDescription(inputs: AsyncApiInputs): string {
     '',
     'Every event a partner system sends gets exactly one answer on its `to` topic, with ' +
       "`causationid` set to the event's id: `mrh.receipt.v1` with status `APPLIED`, or " +
-      '`mrh.event.rejected.v1` with a code, a detail and per-field errors. A partner system ' +
-      'confirms the hub events it receives with `mrh.receipt.v1` status `DELIVERED`. Receipts ' +
-      'are never answered.',
+      '`mrh.event.rejected.v1` with a code, a detail and per-field errors. "One" is per ' +
+      '`source` + `id`: the same event delivered again is not answered again, whether it was ' +
+      'applied or refused (but for `bad-signature`: an unauthenticated record claims no id, ' +
+      'so it is answered each time it comes). A rejection is addressed (`recipient`) to the source party when it is ' +
+      "one of the topic's country; when it is not (`foreign-source`), it goes to the whole " +
+      'partner system, the only writer of its `from` topic. A partner system confirms the hub ' +
+      'events it receives with `mrh.receipt.v1` status `DELIVERED`. Receipts are never answered.',
+    '',
+    'Records that get no answer, and why: a record with no readable `id` or no `source` naming ' +
+      'a party (`malformed-event`, `unsupported-content-type`, and `invalid-envelope` when `id` ' +
+      'or `source` is the broken part) has nothing an answer could name, so the dead letter is ' +
+      'all; a record that reuses an `id` for a different event (`duplicate-event-id`) is ' +
+      'dead-lettered and not answered, because that `source` + `id` already had its one answer, ' +
+      'for the event that first used it; receipts.',
+    '',
+    "Partner-submitted referrals follow the same rules as officers' ones: a victim repatriation " +
+      'without `victim.consent.dataSharing: true` is refused with `consent-required` (a partner ' +
+      'has no override: its own supervisor decides before the data leaves its system), and an ' +
+      "event's `recipient`, when given, must be the referral's other party (`invalid-envelope`).",
     '',
     '## Dead letters',
     '',
