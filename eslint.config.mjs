@@ -2,6 +2,52 @@
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import layerTable from './docs/layers.json' with { type: 'json' };
+
+/**
+ * The layers of src/ (decision 0015, table in docs/layers.json): a folder imports only folders
+ * of its own layer or below, and a feature reaches another feature (or the referrals domain) only
+ * through that folder's module file, its public surface. kafkajs stays inside src/kafka.
+ */
+function layerRules() {
+  const levelOf = new Map(
+    layerTable.layers.flatMap((layer, level) => layer.folders.map((f) => [f, level])),
+  );
+  const surfaced = new Set(
+    layerTable.layers
+      .filter((layer) => layerTable.publicSurface.includes(layer.name))
+      .flatMap((layer) => layer.folders),
+  );
+  return [...levelOf].map(([folder, level]) => {
+    const patterns = [];
+    for (const [other, otherLevel] of levelOf) {
+      if (other === folder) continue;
+      const upward = otherLevel > level;
+      if (upward) {
+        patterns.push({
+          regex: `^(\\.\\./)+${other}/`,
+          message: `${folder} (layer ${layerTable.layers[level].name}) may not import ${other} (layer ${layerTable.layers[otherLevel].name}): see docs/decisions/0015.`,
+        });
+      } else if (surfaced.has(other)) {
+        patterns.push({
+          regex: `^(\\.\\./)+${other}/(?!${other}\\.module$)`,
+          message: `Use ${other}'s public surface, ${other}/${other}.module, not its internals.`,
+        });
+      }
+    }
+    if (folder !== 'kafka') {
+      patterns.push({
+        group: ['kafkajs'],
+        message: 'kafkajs stays inside src/kafka (decision 0004): use KafkaGateway.',
+      });
+    }
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      ignores: ['**/*.spec.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    };
+  });
+}
 
 export default tseslint.config(
   {
@@ -62,5 +108,6 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...layerRules(),
   prettier,
 );

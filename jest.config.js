@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Three tiers (house style): unit tests beside the code, integration tests against the real
- * PostgreSQL and Kafka, end-to-end tests through the booted HTTP app. SWC compiles TypeScript
+ * Tiers (house style): unit tests beside the code; medium tests of the business rules against the
+ * real PostgreSQL without Kafka; integration tests against the real PostgreSQL and Kafka;
+ * end-to-end tests through the booted HTTP app; the hostile-input suite. SWC compiles TypeScript
  * (with decorator metadata) and also the ESM-only Nest 12, jose and cookie (behind Fastify's
  * `inject`) packages, which Jest's CommonJS runtime could not load otherwise.
  */
@@ -49,6 +50,9 @@ module.exports = {
       ],
       10_000,
     ),
+    // The referral commands and the inbound processor on a real PostgreSQL (real migrations, a
+    // database of their own) and no Kafka: the business rules in seconds (`npm run test:medium`).
+    project('medium', ['<rootDir>/test/medium/**/*.spec.ts'], 30_000),
     project('integration', ['<rootDir>/test/integration/**/*.spec.ts'], 60_000),
     project('e2e', ['<rootDir>/test/e2e/**/*.spec.ts'], 60_000),
     // Thousands of generated malformed and adversarial inputs at the HTTP API and partner topics.

@@ -5,7 +5,7 @@ import { LogController } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { API_PREFIX, UNPREFIXED_ROUTES } from './http/api-prefix';
+import { API_PREFIX, UNPREFIXED_ROUTES } from './common/api-prefix';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { frameworkErrorHandler, hardenHttp } from './http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';

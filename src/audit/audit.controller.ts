@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -82,8 +82,18 @@ export class AuditController {
   @Get('audit/checkpoint')
   @RequirePermission('audit.checkpoint.read')
   @ApiOperation({ summary: 'The latest signed checkpoint (signed note) and the key to verify it' })
+  @ApiResponse({ status: 404, description: 'No checkpoint signed yet (problem+json)' })
   async checkpoint(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
-    const latest = (await this.log.latestCheckpoint()) ?? (await this.log.checkpoint());
+    // A GET changes nothing: signing is the sequencer's scheduled act, or an auditor's POST.
+    const latest = await this.log.latestCheckpoint();
+    if (!latest) {
+      throw new CommonError(
+        'not-found',
+        'No checkpoint has been signed yet: the audit sequencer signs one at start-up and then ' +
+          'every AUDIT_CHECKPOINT_INTERVAL_SECONDS; an auditor may sign one now with POST ' +
+          '/v1/audit/checkpoint.',
+      );
+    }
     return {
       ...latest,
       origin: this.config.env.AUDIT_LOG_ORIGIN,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { requireGrant } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
 import { Transactions } from '../database/transactions';
-import { VisibleReferrals } from '../referrals/visible-referrals';
+import { VisibleReferrals } from '../referrals/referrals.module';
 
 /** Who may read a referral's audit history: as far as the caller's `history.read` reaches. */
 @Injectable()

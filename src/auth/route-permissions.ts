@@ -1,7 +1,7 @@
 import { Injectable, RequestMethod, type OnModuleInit, type Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService } from '@nestjs/core';
-import { servedPath } from '../http/api-prefix';
+import { servedPath } from '../common/api-prefix';
 import { isPermission, type Permission } from './permissions';
 import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_PERMISSION } from './require-permission.decorator';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Transactions } from '../database/transactions';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { PartnerInboundConsumer } from '../partners/partner-inbound.consumer';
+import { PartnerInboundConsumer } from '../partners/partners.module';
 
 /** How long the database figures of a scrape may be reused: scrapes cost no query in between. */
 export const SNAPSHOT_MAX_AGE_MS = 10_000;

@@ -10,6 +10,9 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { PartnerAnswers } from './partner-answers';
 import { PartnerInboundConsumer } from './partner-inbound.consumer';
 
+// The feature's public surface (metrics reads the consumer's counters).
+export { PartnerInboundConsumer, type ConsumerStats } from './partner-inbound.consumer';
+
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */
 @Module({
   imports: [KafkaModule, OutboxModule, ReferralsModule],

@@ -4,7 +4,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import type { Principal } from '../auth/principal';
 import { validBody } from '../common/validation.pipe';
-import type { ReferralView } from '../referrals/referral.view';
+import type { ReferralView } from '../referrals/referrals.module';
 import { EraseBody } from './erase-body.dto';
 import { ErasureService } from './erasure.service';
 

@@ -1,3 +1,4 @@
+import { Transactions } from '../../src/database/transactions';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,25 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     expect(res.status).toBe(200);
     return res.body;
   }
+
+  it('answers GET /v1/audit/checkpoint with the latest signed checkpoint, signing nothing itself', async () => {
+    const signed = await signCheckpoint();
+    const count = async (): Promise<number> =>
+      Number(
+        (
+          await app
+            .get(Transactions)
+            .query<{ n: string }>(`SELECT count(*) AS n FROM audit_checkpoints`)
+        )[0]?.n,
+      );
+    const before = await count();
+
+    const res = await auditor.get('/v1/audit/checkpoint');
+
+    expect(res.status).toBe(200);
+    expect(res.body.size).toBeGreaterThanOrEqual(signed.size);
+    expect(await count()).toBe(before);
+  });
 
   it('lists every step of a lifecycle in order, with actors, each proven against the signed checkpoint', async () => {
     const checkpoint = await signCheckpoint();

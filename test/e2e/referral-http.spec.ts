@@ -68,6 +68,51 @@ describe('the referral HTTP API', () => {
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('idempotency-key-reused');
     });
+
+    it('answers a retried lifecycle action with its first answer, not 409', async () => {
+      const id = (await bokeo.post('/v1/referrals', victimReferral())).body.id;
+      const key = `submit-${id}`;
+
+      const first = await bokeo.post(`/v1/referrals/${id}/submit`, {}, { 'idempotency-key': key });
+      const retry = await bokeo.post(`/v1/referrals/${id}/submit`, {}, { 'idempotency-key': key });
+      const withoutKey = await bokeo.post(`/v1/referrals/${id}/submit`, {});
+
+      expect(first.status).toBe(200);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers['idempotency-replayed']).toBe('true');
+      expect(withoutKey.status).toBe(409);
+      expect((await bokeo.get(`/v1/referrals/${id}`)).body).toMatchObject({
+        version: 2,
+        referralSeq: 1,
+      });
+    });
+
+    it('posts a retried case message once', async () => {
+      const id = (await bokeo.post('/v1/referrals', victimReferral())).body.id;
+      await bokeo.post(`/v1/referrals/${id}/submit`, {});
+      const message = { language: 'lo', body: 'ພວກເຮົາກຳລັງກະກຽມການສົ່ງກັບ.' };
+      const key = `message-${id}`;
+
+      const first = await bokeo.post(`/v1/referrals/${id}/messages`, message, {
+        'idempotency-key': key,
+      });
+      const retry = await bokeo.post(`/v1/referrals/${id}/messages`, message, {
+        'idempotency-key': key,
+      });
+      const other = await bokeo.post(
+        `/v1/referrals/${id}/messages`,
+        { ...message, body: 'Another message.' },
+        { 'idempotency-key': key },
+      );
+
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(other.status).toBe(422);
+      const thread = await bokeo.get(`/v1/referrals/${id}/messages`);
+      expect(thread.body.items).toHaveLength(1);
+    });
   });
 
   describe('If-Match', () => {

@@ -4,6 +4,7 @@ import { AuditTrail1763800000000 } from './1763800000000-audit-trail';
 import { MessagesAndDeadlines1763810000000 } from './1763810000000-messages-and-deadlines';
 import { Reporting1763820000000 } from './1763820000000-reporting';
 import { PersonalDataAtRest1763830000000 } from './1763830000000-personal-data-at-rest';
+import { UnnumberedWithdrawnDrafts1763840000000 } from './1763840000000-unnumbered-withdrawn-drafts';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   MessagesAndDeadlines1763810000000,
   Reporting1763820000000,
   PersonalDataAtRest1763830000000,
+  UnnumberedWithdrawnDrafts1763840000000,
 ];
