@@ -28,6 +28,7 @@ export interface ConfluentKafka {
       maxInFlightRequests?: number;
       allowAutoTopicCreation: boolean;
     };
+    'linger.ms'?: number;
   }): ConfluentProducer;
   consumer(
     config: {
