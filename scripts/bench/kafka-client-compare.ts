@@ -246,6 +246,25 @@ function round(n: number, decimals: number): number {
   return Math.round(n * f) / f;
 }
 
+/**
+ * Creates `topic` with its leaders answering. Untimed; on the busy machine the broker, still
+ * deleting the previous run's topic, once answered "does not host this topic-partition" to the
+ * leader check, so it is tried again.
+ */
+async function createTopic(gateway: KafkaGateway, admin: Admin, topic: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await gateway.ensureTopics([{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
+      await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      say(`  (creating ${topic}: ${(error as Error).message}; again)`);
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
 async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
@@ -316,7 +335,7 @@ async function runOnce(
   warmupTopic: string,
 ): Promise<RunResult> {
   const topic = `kclients.${client.name}.${repeat}.${randomUUID().slice(0, 8)}`;
-  await gateway.ensureTopics([{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
+  await createTopic(gateway, admin, topic);
   const outgoing = records.map((r) => ({ ...r, topic }));
   const batches: OutgoingRecord[][] = [];
   for (let i = 0; i < outgoing.length; i += s.batch) batches.push(outgoing.slice(i, i + s.batch));
@@ -474,9 +493,7 @@ async function main(): Promise<void> {
     for (const [name, why] of Object.entries(missing)) say(`${name}: skipped: ${why}`);
     for (const c of clients) say(`${c.name}: ${c.version}`);
     const warmupTopic = `kclients.warmup.${randomUUID().slice(0, 8)}`;
-    await gateway.ensureTopics([
-      { topic: warmupTopic, numPartitions: PARTITIONS, replicationFactor: 1 },
-    ]);
+    await createTopic(gateway, admin, warmupTopic);
     const machine = machineFacts({ kafka: KAFKA_VERSION, smoke: s.smoke });
     const records = hubLikeRecords(s.records);
     const bytes = records.reduce((sum, r) => sum + Buffer.byteLength(r.value), 0);
