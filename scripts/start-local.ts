@@ -56,6 +56,8 @@ async function main(): Promise<void> {
   // One partner simulator per partner country plays that country's national system; they wait
   // for the hub to create the topics.
   const registry = loadPartyRegistry(join(repoRoot(), env.CONFIG_DIR));
+  // They act only on events signed by the hub: its public key as the registry publishes it.
+  const hubKey = ['--hub-key', registry.hub.signingKeyFile];
   const partners = registry
     .partnerCountries()
     .map((country) =>
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
           'libs/partner-simulator/src/main.ts',
           '--country',
           country,
+          ...hubKey,
           ...simulatorLogin(security, registry.partnerSystem(country)?.kafkaPrincipal),
         ],
         { stdio: 'inherit', env: process.env, cwd: repoRoot() },

@@ -340,7 +340,7 @@ export class Env {
   @IsNotEmpty()
   KAFKA_CONSUMER_GROUP = 'referral-hub';
 
-  /** The hub's Ed25519 private JWK: signs audit checkpoints (and, later, events). */
+  /** The hub's Ed25519 private JWK: signs every event the hub emits and the audit checkpoints. */
   @IsString()
   @IsNotEmpty()
   HUB_SIGNING_KEY_FILE = '.dev/keys/hub.private.jwk';
@@ -421,9 +421,78 @@ export class Env {
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Least severe level logged (pino's levels); `silent` logs nothing. */
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 }
+
+/**
+ * One line per variable for the README's Configuration table (`npm run docs:config`), in the
+ * table's order; defaults come from {@link Env} itself. Keyed by the class's properties so that a
+ * variable added without a line here, or a line left behind by a removed one, fails to compile.
+ * The lines are Markdown, read in order: "below" and "its" refer to the rows around them.
+ */
+export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
+  PORT: 'HTTP port',
+  HOST: 'interface to bind (`0.0.0.0` in containers)',
+  DATABASE_URL: 'PostgreSQL of the application',
+  MIGRATION_DATABASE_URL:
+    'PostgreSQL of the schema owner, used only by the scripts that create and migrate databases (`migrate`, `infra:up`, `bench`)',
+  DATABASE_POOL_SIZE: 'connections in the pool',
+  KAFKA_BROKERS: 'comma-separated bootstrap brokers',
+  KAFKA_SASL_MECHANISM: '`none`, `scram-sha-512`, `scram-sha-256`, `plain`',
+  KAFKA_SASL_USERNAME: "the hub's Kafka user (with a mechanism)",
+  KAFKA_SASL_PASSWORD_FILE: 'file holding its password, read at start-up',
+  KAFKA_SASL_PASSWORD: 'or the password itself (never echoed); not both',
+  KAFKA_CLIENT_ID: 'Kafka client id',
+  KAFKA_CONSUMER_GROUP:
+    "consumer group in which the hub's instances share the partner topics (`referral-hub.from.CC`)",
+  KAFKA_TOPIC_PARTITIONS: 'partitions of each topic the hub creates',
+  KAFKA_REPLICATION_FACTOR: 'replication of each topic the hub creates',
+  KAFKA_CREATE_TOPICS: 'create the topics at start-up (admin client)',
+  OUTBOX_RELAY_ENABLED:
+    'run the outbox relay in this instance (one instance at a time leads, the others stand by)',
+  OUTBOX_BATCH_SIZE: 'most outbox events the relay publishes in one Kafka request',
+  INBOUND_CONSUMER_ENABLED: 'consume partner events (`referral-hub.from.CC`) in this instance',
+  CONFIG_DIR: 'folder of `parties.json` and `checkpoints.json`',
+  AUTH_DEV_ISSUER_ENABLED:
+    'trust the development issuer below; `false` in production (needs `AUTH_OIDC_ISSUER`)',
+  AUTH_ISSUER: "expected `iss` of the development issuer's tokens",
+  AUTH_AUDIENCE: "expected `aud` of the development issuer's tokens",
+  AUTH_PUBLIC_KEY_FILE: "the development issuer's public JWK",
+  AUTH_CLOCK_TOLERANCE_SECONDS: 'allowed clock skew (every issuer)',
+  AUTH_OIDC_ISSUER:
+    "external OpenID Connect issuer, exactly its tokens' `iss` (https; http only on 127.0.0.1/localhost)",
+  AUTH_OIDC_JWKS_URL:
+    'its JSON Web Key Set, required with the issuer (Keycloak: `<issuer>/protocol/openid-connect/certs`)',
+  AUTH_OIDC_AUDIENCE: 'expected `aud` of its tokens',
+  AUTH_OIDC_ALGORITHMS: 'accepted signature algorithms (asymmetric only: RS, PS, ES, EdDSA)',
+  AUTH_OIDC_SUB_CLAIM: 'claim (dotted path) holding the officer',
+  AUTH_OIDC_PARTY_CLAIM: "claim (dotted path) holding the officer's party",
+  AUTH_OIDC_ROLES_CLAIM: 'claims (dotted paths) holding the roles; the first present is used',
+  AUTH_OIDC_JWKS_TIMEOUT_MS: 'one JWKS fetch may take this long',
+  AUTH_OIDC_JWKS_COOLDOWN_MS:
+    'after a fetch, an unknown `kid` is refused without fetching again for this long',
+  AUTH_OIDC_JWKS_CACHE_MAX_AGE_MS: 'keys are fetched again on first use after this age',
+  HUB_SIGNING_KEY_FILE:
+    "the hub's Ed25519 private JWK: signs every event it emits and the audit checkpoints",
+  AUDIT_LOG_ORIGIN:
+    "origin line of the audit log's checkpoints (C2SP tlog-checkpoint), also their signing key's name",
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS:
+    "how often the audit log's head, when it has grown, is signed and sent to the partners",
+  AUDIT_SEQUENCER_ENABLED:
+    'run the audit sequencer in this instance (one instance at a time leads, the others stand by)',
+  DATA_MASTER_KEY_FILE: 'master key (JWK) or key set (JWKS, first wraps) of personal data at rest',
+  PERSONAL_DATA_RETENTION_DAYS: 'days after closing until personal data is erased; `0` never',
+  RETENTION_SCAN_INTERVAL_SECONDS: 'how often an instance looks for referrals past retention',
+  LOG_LEVEL: '`fatal` … `trace`, `silent`',
+  CORS_ALLOWED_ORIGINS:
+    'comma-separated browser origins, e.g. `https://a.gov.la`; none: CORS closed',
+  RATE_LIMIT_ENABLED: 'refuse requests over the limits below with 429',
+  RATE_LIMIT_PER_OFFICER: 'requests per window per officer (`sub` + `party`)',
+  RATE_LIMIT_PER_ADDRESS: 'requests per window per client address without a token',
+  RATE_LIMIT_WINDOW_SECONDS: 'the window of both limits',
+};
 
 /** A setting is missing or wrong; the message names the variable. */
 export class EnvError extends Error {

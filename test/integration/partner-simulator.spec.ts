@@ -6,6 +6,7 @@ import {
   canonicalJson,
   cloudEventHeaders,
   fromTopic,
+  signEvent,
   toTopic,
   type CloudEvent,
 } from '@hub/contracts';
@@ -13,6 +14,7 @@ import { Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import example from '../../libs/contracts/src/referral/examples/victim-repatriation.json';
 import {
   Ed25519EventSigner,
+  Ed25519EventVerifier,
   PartnerSystem,
   victimRepatriationFixture,
 } from '../../libs/partner-simulator/src';
@@ -21,7 +23,8 @@ import { KAFKA_BROKERS, hubKafka, partnerGroupId, partnerSasl } from '../support
 /*
  * The partner simulator against the real broker, without the hub: this test plays the hub (and
  * logs in as the hub), the simulator logs in as Cambodia's partner principal. It
- * writes what the hub would write on referral-hub.to.KH and answers what the simulator writes on
+ * writes what the hub would write on referral-hub.to.KH, signed with a throw-away hub key whose
+ * public half the simulator verifies with, and answers what the simulator writes on
  * referral-hub.from.KH with receipts carrying the next change number, as the hub does.
  */
 
@@ -62,6 +65,13 @@ describe('the partner simulator (KH) against the broker, with the test playing t
   const signer = Ed25519EventSigner.fromJwk({
     ...privateKey.export({ format: 'jwk' }),
     kid: 'it-partner-KH',
+  });
+  // The simulator acts only on events signed by the hub's key: this one plays it.
+  const hubKeys = generateKeyPairSync('ed25519');
+  const hubKid = 'it-hub';
+  const hubVerifier = Ed25519EventVerifier.fromJwk({
+    ...hubKeys.publicKey.export({ format: 'jwk' }),
+    kid: hubKid,
   });
   const written: Written[] = [];
   const logLines: string[] = [];
@@ -126,6 +136,7 @@ describe('the partner simulator (KH) against the broker, with the test playing t
       },
       delayMs: 0,
       signer,
+      hubVerifier,
       log: (line) => logLines.push(line),
       kafkaLogLevel: logLevel.NOTHING,
     });
@@ -143,8 +154,9 @@ describe('the partner simulator (KH) against the broker, with the test playing t
     await admin.disconnect();
   });
 
-  /** Writes an event on `to.KH` as the hub does: structured mode, keyed by the referral. */
-  async function hubSends(event: CloudEvent<object>): Promise<void> {
+  /** Writes an event on `to.KH` as the hub does: signed, structured mode, keyed by the referral. */
+  async function hubSends(unsigned: CloudEvent<object>): Promise<void> {
+    const event = signEvent(unsigned, hubKeys.privateKey, hubKid);
     await hubProducer.send({
       topic: TO,
       acks: -1,

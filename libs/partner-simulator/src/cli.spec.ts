@@ -20,6 +20,7 @@ describe('parseCli', () => {
         to: 'LA-BOKEO-POLICE',
         from: 'TH-POLICE',
         sign: true,
+        hubKeyFile: '.dev/keys/hub.public.jwk',
       },
     });
   });
@@ -44,6 +45,8 @@ describe('parseCli', () => {
         'LA-PDPCHT',
         '--key-file',
         'k.jwk',
+        '--hub-key',
+        'keys/hub.jwk',
       ],
       { KAFKA_BROKERS: 'a:1, b:2' },
     );
@@ -66,6 +69,7 @@ describe('parseCli', () => {
         to: 'LA-PDPCHT',
         from: 'VN-MPS',
         keyFile: 'k.jwk',
+        hubKeyFile: 'keys/hub.jwk',
       },
     });
   });

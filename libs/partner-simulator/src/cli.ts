@@ -34,6 +34,8 @@ export interface SimulatorConfig {
   readonly sign: boolean;
   /** A private Ed25519 JWK given with `--key-file`; a missing one is then an error. */
   readonly keyFile?: string;
+  /** The hub's public Ed25519 JWK, which every event read is verified with (`--hub-key`). */
+  readonly hubKeyFile: string;
   /** SASL login; plaintext without. */
   readonly login?: SimulatorLogin;
 }
@@ -66,6 +68,8 @@ referral-hub.from.CC.
   --key-file PATH          private Ed25519 JWK to sign with
                            (default .dev/keys/partner-CC.private.jwk when it exists)
   --no-sign                send unsigned events
+  --hub-key PATH           the hub's public Ed25519 JWK: an event read is acted on only when
+                           its signature verifies with it (default .dev/keys/hub.public.jwk)
   --sasl-mechanism M       log in with SASL: scram-sha-512 (the local broker in scram mode),
                            scram-sha-256 or plain (default: $PARTNER_KAFKA_SASL_MECHANISM, else
                            none: plaintext)
@@ -105,6 +109,7 @@ export function parseCli(
         from: { type: 'string' },
         'key-file': { type: 'string' },
         sign: { type: 'boolean', default: true },
+        'hub-key': { type: 'string', default: '.dev/keys/hub.public.jwk' },
         'sasl-mechanism': { type: 'string' },
         'sasl-username': { type: 'string' },
         'sasl-password-file': { type: 'string' },
@@ -171,6 +176,7 @@ export function parseCli(
       from,
       sign: values.sign,
       ...(keyFile !== undefined && { keyFile }),
+      hubKeyFile: values['hub-key'],
       ...(login !== undefined && { login }),
     },
   };

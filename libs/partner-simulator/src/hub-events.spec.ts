@@ -1,5 +1,5 @@
 import { CLOUDEVENTS_CONTENT_TYPE, EVENT_TYPES, HUB_SOURCE } from '@hub/contracts';
-import { decodeHubEvent, formatIncoming, formatOutgoing } from './hub-events';
+import { decodeHubEvent, formatIncoming, formatOutgoing, readHubRecord } from './hub-events';
 
 const REFERRAL = '7f3a2b1c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const EVENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -58,6 +58,23 @@ describe('decodeHubEvent', () => {
     const decoded = decodeHubEvent(value, contentType);
 
     expect(decoded).toEqual({ ok: false, reason: expect.stringContaining(reason) });
+  });
+});
+
+describe('readHubRecord', () => {
+  it('gives the record as sent, unknown fields kept: the form the hub signed', () => {
+    const record = readHubRecord(
+      receiptJson({ traceparent: '00-abc' }, { appliedAt: 'later' }),
+      CLOUDEVENTS_CONTENT_TYPE,
+    );
+
+    expect(record).toEqual({
+      ok: true,
+      json: expect.objectContaining({
+        traceparent: '00-abc',
+        data: { eventId: EVENT_ID, status: 'APPLIED', appliedAt: 'later' },
+      }),
+    });
   });
 });
 

@@ -12,16 +12,33 @@ import { shortName, type HubEvent } from './referral-flow';
 /** The outcome of {@link decodeHubEvent}: a usable event, or why the record is not one. */
 export type DecodedHubEvent = { ok: true; event: HubEvent } | { ok: false; reason: string };
 
+/** The outcome of {@link readHubRecord}: the record's JSON object, or why it has none. */
+export type HubRecord = { ok: true; json: Record<string, unknown> } | { ok: false; reason: string };
+
 /**
  * Reads one record of `referral-hub.to.<CC>`: a structured-mode CloudEvent (content type
  * `application/cloudevents+json`) whose `data` is valid for its `type`. Unknown attributes and
  * data fields are ignored, as the contract asks of consumers, so that a hub one minor version
- * ahead does not break the partner.
+ * ahead does not break the partner. {@link readHubRecord} then {@link decodeHubJson}; a partner
+ * system verifies the hub's signature in between (see `PartnerSystem.handle`).
  */
 export function decodeHubEvent(
   value: Buffer | string | null,
   contentType: string | undefined,
 ): DecodedHubEvent {
+  const record = readHubRecord(value, contentType);
+  return record.ok ? decodeHubJson(record.json) : record;
+}
+
+/**
+ * The first step of {@link decodeHubEvent}: the record's value as a JSON object, nothing in it
+ * checked yet. This is the form the hub's signature is verified on: the event exactly as sent,
+ * before validation drops unknown fields or normalises text.
+ */
+export function readHubRecord(
+  value: Buffer | string | null,
+  contentType: string | undefined,
+): HubRecord {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== CLOUDEVENTS_CONTENT_TYPE) {
     return { ok: false, reason: `content-type is ${mediaType ?? 'absent'}, not a CloudEvent` };
@@ -33,6 +50,14 @@ export function decodeHubEvent(
     return { ok: false, reason: 'the value is not JSON' };
   }
   if (!isRecord(json)) return { ok: false, reason: 'the value is not a JSON object' };
+  return { ok: true, json };
+}
+
+/**
+ * The second step of {@link decodeHubEvent}: the envelope attributes the partner relies on, a
+ * known `type`, and `data` valid for it.
+ */
+export function decodeHubJson(json: Readonly<Record<string, unknown>>): DecodedHubEvent {
   const problem = envelopeProblem(json);
   if (problem !== undefined) return { ok: false, reason: problem };
   const type = json['type'];
@@ -51,7 +76,7 @@ export function decodeHubEvent(
 }
 
 /** What is wrong with the attributes the partner relies on, if anything. */
-function envelopeProblem(json: Record<string, unknown>): string | undefined {
+function envelopeProblem(json: Readonly<Record<string, unknown>>): string | undefined {
   if (json['specversion'] !== CLOUDEVENTS_SPEC_VERSION) return 'specversion is not 1.0';
   for (const name of ['id', 'source', 'type', 'time']) {
     const value = json[name];

@@ -4,7 +4,7 @@ import type { SASLOptions } from 'kafkajs';
 import { USAGE, parseCli, type SimulatorConfig } from './cli';
 import { victimRepatriationFixture } from './fixtures';
 import { PartnerSystem } from './partner-system';
-import { Ed25519EventSigner, type EventSigner } from './signing';
+import { Ed25519EventSigner, Ed25519EventVerifier, type EventSigner } from './signing';
 
 /*
  * `npx tsx libs/partner-simulator/src/main.ts --country TH [options]` (`--help` lists them):
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     console.log(`${new Date().toISOString().slice(11, 23)} ${line}`);
   };
   const signer = loadSigner(config, log);
+  const hubVerifier = loadHubVerifier(config);
   const sasl = loadLogin(config);
   const system = new PartnerSystem({
     country: config.country,
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     policy: config.policy,
     delayMs: config.delayMs,
     ...(signer !== undefined && { signer }),
+    hubVerifier,
     ...(sasl !== undefined && { sasl }),
     log,
   });
@@ -90,6 +92,22 @@ function loadSigner(config: SimulatorConfig, log: (line: string) => void): Event
     return undefined;
   }
   return Ed25519EventSigner.fromJwkFile(path);
+}
+
+/**
+ * The hub's public key, which every event read is verified with. Unlike our own key there is no
+ * going without it: a simulator that cannot check the hub's signatures must not answer anything.
+ */
+function loadHubVerifier(config: SimulatorConfig): Ed25519EventVerifier {
+  try {
+    return Ed25519EventVerifier.fromJwkFile(config.hubKeyFile);
+  } catch (error) {
+    throw new Error(
+      `cannot use the hub's public key ${config.hubKeyFile} (${message(error)}); ` +
+        '`npm run keys` generates the development one, --hub-key names another',
+      { cause: error },
+    );
+  }
 }
 
 /** The SASL login of `--sasl-*` / `PARTNER_KAFKA_SASL_*`, with its password read from the file. */

@@ -6,6 +6,7 @@ import {
   cloudEventHeaders,
   fromTopic,
   isEventType,
+  isUuid,
   toTopic,
   validatePayload,
   type CloudEvent,
@@ -21,7 +22,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { PARTNER_COUNTRIES, type PartnerCountryCode } from './fixtures';
-import { decodeHubEvent, formatIncoming, formatOutgoing } from './hub-events';
+import { decodeHubJson, formatIncoming, formatOutgoing, readHubRecord } from './hub-events';
 import {
   react,
   referralIdOf,
@@ -30,7 +31,7 @@ import {
   type FlowPolicy,
   type ReferralTrack,
 } from './referral-flow';
-import type { EventSigner } from './signing';
+import type { EventSigner, EventVerifier } from './signing';
 
 /** How to run one partner system. */
 export interface PartnerSystemOptions {
@@ -52,6 +53,12 @@ export interface PartnerSystemOptions {
   readonly sasl?: SASLOptions;
   /** Signs our events; without one they go unsigned. */
   readonly signer?: EventSigner;
+  /**
+   * Checks the hub's signature of every record of `to.<CC>` before it is acted on. Not optional:
+   * anyone who can write to the topic (or sits between the broker and us) could otherwise make
+   * us answer referrals the hub never sent.
+   */
+  readonly hubVerifier: EventVerifier;
   /** Where the readable log lines go; defaults to `console.log`. */
   readonly log?: (line: string) => void;
   /** kafkajs's own logging, into `log`; defaults to warnings and errors. */
@@ -78,6 +85,7 @@ export class PartnerSystem {
   private readonly stopping = new AbortController();
   private readonly log: (line: string) => void;
   private readonly context: FlowContext;
+  private refused = 0;
 
   constructor(private readonly options: PartnerSystemOptions) {
     const { country } = options;
@@ -147,6 +155,7 @@ export class PartnerSystem {
         ` (decision ${policy.decision}, hand-over ${onOff(policy.handover)},` +
         ` complete ${onOff(policy.complete)}, delay ${this.options.delayMs} ms,` +
         ` ${this.options.signer ? `signing as ${this.options.signer.kid}` : 'unsigned'},` +
+        ` verifying the hub's signatures (kid ${this.options.hubVerifier.kid}),` +
         ` ${this.options.sasl ? `logged in as ${loginName(this.options.sasl)}` : 'plaintext'})`,
     );
   }
@@ -181,17 +190,37 @@ export class PartnerSystem {
     return this.tracks.get(referralId);
   }
 
+  /** How many records of `to.<CC>` were refused for a bad hub signature since the start. */
+  get refusedSignatures(): number {
+    return this.refused;
+  }
+
   /**
-   * Handles one record of `to.<CC>`: decode, react, send. The track is stored only after our
-   * events are sent: if a send fails, kafkajs hands us the record again and we decide again.
+   * Handles one record of `to.<CC>`: read, verify the hub's signature, decode, react, send. A
+   * record that is unreadable or not signed by the hub is logged and skipped, never answered.
+   * The track is stored only after our events are sent: if a send fails, kafkajs hands us the
+   * record again and we decide again.
    */
   async handle(message: KafkaMessage, heartbeat: () => Promise<void> = noop): Promise<void> {
     const { country } = this.options;
-    const decoded = decodeHubEvent(message.value, header(message.headers, 'content-type'));
-    if (!decoded.ok) {
+    const record = readHubRecord(message.value, header(message.headers, 'content-type'));
+    if (!record.ok) {
+      this.skipUnreadable(message, record.reason);
+      return;
+    }
+    // Verified on the JSON as it arrived, before any of it is believed or normalised: that object
+    // is what the hub signed, and nothing the hub did not sign may steer the flow.
+    const signature = this.options.hubVerifier.verify(record.json);
+    if (!signature.ok) {
+      this.refused += 1;
       this.log(
-        `${country} ← unreadable record (key ${message.key?.toString() ?? '-'}), skipped: ${decoded.reason}`,
+        `${country} ✘ refused ${recordName(record.json, message)}: bad hub signature (${printable(signature.reason)})`,
       );
+      return;
+    }
+    const decoded = decodeHubJson(record.json);
+    if (!decoded.ok) {
+      this.skipUnreadable(message, decoded.reason);
       return;
     }
     const { event } = decoded;
@@ -205,6 +234,11 @@ export class PartnerSystem {
       await this.send(reaction.answer);
     }
     if (reaction.track) this.tracks.set(reaction.track.referralId, reaction.track);
+  }
+
+  private skipUnreadable(message: KafkaMessage, reason: string): void {
+    const key = message.key?.toString() ?? '-';
+    this.log(`${this.options.country} ← unreadable record (key ${key}), skipped: ${reason}`);
   }
 
   /**
@@ -284,6 +318,28 @@ export class PartnerSystem {
       await admin.disconnect();
     }
   }
+}
+
+/**
+ * How a refused record is named in the log: its event id when that is a UUID, else its offset and
+ * key. The id of an unverified record may be any text, so only the UUID form is trusted to print.
+ */
+function recordName(json: Readonly<Record<string, unknown>>, message: KafkaMessage): string {
+  const id = json['id'];
+  if (isUuid(id)) return id;
+  return `record at offset ${message.offset} (key ${printable(message.key?.toString() ?? '-')})`;
+}
+
+/**
+ * Unverified text made fit for one log line: control characters escaped (a newline in it could
+ * forge a line of its own) and a length cap.
+ */
+function printable(text: string): string {
+  const escaped = text.replace(
+    /\p{Cc}/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {

@@ -1,0 +1,92 @@
+import { ProduceAcks, Producer, type MessageToProduce } from '@platformatic/kafka';
+import type {
+  KafkaProducer,
+  OutgoingRecord,
+  ProducerOptions,
+} from '../../../src/kafka/kafka-client';
+
+/** Where an alternative client connects (plaintext, as on the benchmark's own broker). */
+export interface ClientConnection {
+  brokers: readonly string[];
+  clientId: string;
+}
+
+/**
+ * {@link KafkaProducer} on `@platformatic/kafka` (measured by `npm run bench:kafka-clients`, not
+ * used by the hub). `send` resolves once the broker acknowledged every record with `acks=all`
+ * (-1); an idempotent producer is the client's own (it forces one request in flight and acks=all).
+ * After a failed send the producer is closed and the next send starts a fresh one, as the
+ * interface asks.
+ */
+export class PlatformaticProducer implements KafkaProducer {
+  private producer: Producer | undefined;
+
+  constructor(
+    private readonly connection: ClientConnection,
+    private readonly options: ProducerOptions,
+  ) {}
+
+  async send(records: readonly OutgoingRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.producer ??= this.create();
+    const producer = this.producer;
+    try {
+      await producer.send({ messages: records.map(toMessage), acks: ProduceAcks.ALL });
+    } catch (error) {
+      this.producer = undefined;
+      await closeForcibly(producer);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.close().catch(() => undefined);
+  }
+
+  private create(): Producer {
+    return new Producer({
+      clientId: this.connection.clientId,
+      bootstrapBrokers: [...this.connection.brokers],
+      acks: ProduceAcks.ALL,
+      idempotent: this.options.idempotent,
+      autocreateTopics: false,
+      // As the kafkajs gateway: a few retries, then the send fails (an idempotent producer would
+      // otherwise retry without end: the client sets MAX_SAFE_INTEGER when retries is <= 1).
+      retries: 8,
+      retryDelay: 300,
+      timeout: 30_000,
+    });
+  }
+}
+
+/**
+ * Closes a client of `@platformatic/kafka` without waiting for its pending work, ignoring errors
+ * (the promise form of `close` is the one without `force`).
+ */
+export function closeForcibly(client: {
+  close(force: boolean, callback: (error: Error | null) => void): void;
+}): Promise<void> {
+  return new Promise((resolve) => {
+    client.close(true, () => resolve());
+  });
+}
+
+/** The client takes keys, values and headers as bytes (its default serialisers pass them on). */
+function toMessage(record: OutgoingRecord): MessageToProduce {
+  const headers = new Map<Buffer, Buffer>();
+  for (const [name, value] of Object.entries(record.headers ?? {})) {
+    headers.set(Buffer.from(name), bytes(value));
+  }
+  return {
+    topic: record.topic,
+    ...(record.key !== null && { key: bytes(record.key) }),
+    ...(record.value !== null && { value: bytes(record.value) }),
+    headers,
+  };
+}
+
+function bytes(data: string | Buffer): Buffer {
+  return typeof data === 'string' ? Buffer.from(data) : data;
+}
