@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ReferralContent, toTopic, validatePayload } from '@hub/contracts';
+import type { LifecycleAction } from '@hub/contracts';
+import type { Preconditions } from '../../src/referrals/referral-preconditions';
 import {
   ReferralCommands,
+  type CommandResult,
   type OfficerActor,
   type PartnerActor,
 } from '../../src/referrals/referrals.module';
@@ -39,6 +42,19 @@ describe(ReferralCommands.name, () => {
     return referral!.id;
   }
 
+  /** A lifecycle action by `actor` in a transaction of its own. */
+  function act(
+    actor: OfficerActor | PartnerActor,
+    referralId: string,
+    action: LifecycleAction,
+    expect: Preconditions = {},
+    data: Record<string, unknown> = {},
+  ): Promise<CommandResult> {
+    return ctx.run((tx) =>
+      commands.execute(tx, actor, { kind: 'act', referralId, action, data, expect }),
+    );
+  }
+
   async function refusal(work: Promise<unknown>): Promise<Record<string, unknown>> {
     const error = (await work.then(
       () => undefined,
@@ -52,15 +68,7 @@ describe(ReferralCommands.name, () => {
     it('numbers the submission 1 and queues the event for the counterpart in the same transaction', async () => {
       const id = await draft();
 
-      const { referral, change } = await ctx.run((tx) =>
-        commands.execute(tx, officer, {
-          kind: 'act',
-          referralId: id,
-          action: 'submit',
-          data: {},
-          expect: { version: 1 },
-        }),
-      );
+      const { referral, change } = await act(officer, id, 'submit', { version: 1 });
 
       expect(referral).toMatchObject({ status: 'SUBMITTED', version: 2, seq: 1 });
       expect(change).toMatchObject({ seq: 1, fromStatus: 'DRAFT', toStatus: 'SUBMITTED' });
@@ -77,17 +85,7 @@ describe(ReferralCommands.name, () => {
         }),
       );
 
-      const refused = await refusal(
-        ctx.run((tx) =>
-          commands.execute(tx, officer, {
-            kind: 'act',
-            referralId: id,
-            action: 'submit',
-            data: {},
-            expect: {},
-          }),
-        ),
-      );
+      const refused = await refusal(act(officer, id, 'submit'));
 
       expect(refused).toMatchObject({
         code: 'consent-required',
@@ -134,17 +132,7 @@ describe(ReferralCommands.name, () => {
     it('refuses a change made on another version than the one shown (If-Match)', async () => {
       const id = await draft();
 
-      const refused = await refusal(
-        ctx.run((tx) =>
-          commands.execute(tx, officer, {
-            kind: 'act',
-            referralId: id,
-            action: 'submit',
-            data: {},
-            expect: { version: 7 },
-          }),
-        ),
-      );
+      const refused = await refusal(act(officer, id, 'submit', { version: 7 }));
 
       expect(refused.code).toBe('version-mismatch');
     });
@@ -154,14 +142,12 @@ describe(ReferralCommands.name, () => {
     it('takes no number for a draft: drafts are unnumbered, and nothing is sent', async () => {
       const id = await draft();
 
-      const { referral } = await ctx.run((tx) =>
-        commands.execute(tx, officer, {
-          kind: 'act',
-          referralId: id,
-          action: 'withdraw',
-          data: { reason: 'Entered twice by mistake.' },
-          expect: {},
-        }),
+      const { referral } = await act(
+        officer,
+        id,
+        'withdraw',
+        {},
+        { reason: 'Entered twice by mistake.' },
       );
 
       expect(referral).toMatchObject({ status: 'WITHDRAWN', seq: 0, version: 2 });
@@ -229,15 +215,7 @@ describe(ReferralCommands.name, () => {
 
     async function submitted(): Promise<string> {
       const id = await draft();
-      await ctx.run((tx) =>
-        commands.execute(tx, officer, {
-          kind: 'act',
-          referralId: id,
-          action: 'submit',
-          data: {},
-          expect: {},
-        }),
-      );
+      await act(officer, id, 'submit');
       return id;
     }
 
@@ -245,15 +223,7 @@ describe(ReferralCommands.name, () => {
       const id = await submitted();
       const actor = vietnam();
 
-      await ctx.run((tx) =>
-        commands.execute(tx, actor, {
-          kind: 'act',
-          referralId: id,
-          action: 'acknowledge',
-          data: {},
-          expect: { referralseq: 1, recipient: 'LA-BOKEO-POLICE' },
-        }),
-      );
+      await act(actor, id, 'acknowledge', { referralseq: 1, recipient: 'LA-BOKEO-POLICE' });
 
       const receipts = (await ctx.outboxEvents(toTopic('VN'))).filter(
         (e) => e.causationid === actor.eventId,
@@ -265,27 +235,9 @@ describe(ReferralCommands.name, () => {
 
     it('refuses a decision on a number the referral has moved past (stale-state)', async () => {
       const id = await submitted();
-      await ctx.run((tx) =>
-        commands.execute(tx, vietnam(), {
-          kind: 'act',
-          referralId: id,
-          action: 'acknowledge',
-          data: {},
-          expect: { referralseq: 1 },
-        }),
-      );
+      await act(vietnam(), id, 'acknowledge', { referralseq: 1 });
 
-      const refused = await refusal(
-        ctx.run((tx) =>
-          commands.execute(tx, vietnam(), {
-            kind: 'act',
-            referralId: id,
-            action: 'accept',
-            data: {},
-            expect: { referralseq: 1 },
-          }),
-        ),
-      );
+      const refused = await refusal(act(vietnam(), id, 'accept', { referralseq: 1 }));
 
       expect(refused.code).toBe('stale-state');
     });
@@ -294,15 +246,7 @@ describe(ReferralCommands.name, () => {
       const id = await submitted();
 
       const refused = await refusal(
-        ctx.run((tx) =>
-          commands.execute(tx, vietnam(), {
-            kind: 'act',
-            referralId: id,
-            action: 'acknowledge',
-            data: {},
-            expect: { referralseq: 1, recipient: 'LA-BOKEO-DMC' },
-          }),
-        ),
+        act(vietnam(), id, 'acknowledge', { referralseq: 1, recipient: 'LA-BOKEO-DMC' }),
       );
 
       expect(refused).toMatchObject({ code: 'invalid-envelope', errors: [{ path: 'recipient' }] });
@@ -312,17 +256,7 @@ describe(ReferralCommands.name, () => {
       const id = await submitted();
       const thai: PartnerActor = { kind: 'partner-system', party: 'TH-POLICE', eventId: '' };
 
-      const refused = await refusal(
-        ctx.run((tx) =>
-          commands.execute(tx, thai, {
-            kind: 'act',
-            referralId: id,
-            action: 'acknowledge',
-            data: {},
-            expect: { referralseq: 1 },
-          }),
-        ),
-      );
+      const refused = await refusal(act(thai, id, 'acknowledge', { referralseq: 1 }));
 
       expect(refused.code).toBe('referral-not-found');
     });
