@@ -57,13 +57,19 @@ export class AuditController {
 
   @Get('referrals/:id/history/bundle')
   @RequirePermission('history.read')
-  @ApiOperation({ summary: 'The history as a self-contained bundle for `npm run audit:verify`' })
+  @ApiOperation({
+    summary:
+      'The history as a self-contained bundle for `npm run audit:verify`, against the latest ' +
+      'signed checkpoint (entries after it come with the next one); 404 before the first',
+  })
   async bundle(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
   ): Promise<AuditBundle> {
     await this.access.assertHistoryVisible(principal, id);
-    const checkpoint = await this.log.checkpoint();
+    // Against the latest signed checkpoint: a GET signs nothing. Entries after it are in the next
+    // checkpoint's bundle (the sequencer signs every AUDIT_CHECKPOINT_INTERVAL_SECONDS).
+    const checkpoint = await this.latestCheckpoint();
     const entries = await this.log.entriesOf(id, checkpoint);
     return {
       format: AUDIT_BUNDLE_FORMAT,
@@ -85,15 +91,7 @@ export class AuditController {
   @ApiResponse({ status: 404, description: 'No checkpoint signed yet (problem+json)' })
   async checkpoint(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
     // A GET changes nothing: signing is the sequencer's scheduled act, or an auditor's POST.
-    const latest = await this.log.latestCheckpoint();
-    if (!latest) {
-      throw new CommonError(
-        'not-found',
-        'No checkpoint has been signed yet: the audit sequencer signs one at start-up and then ' +
-          'every AUDIT_CHECKPOINT_INTERVAL_SECONDS; an auditor may sign one now with POST ' +
-          '/v1/audit/checkpoint.',
-      );
-    }
+    const latest = await this.latestCheckpoint();
     return {
       ...latest,
       origin: this.config.env.AUDIT_LOG_ORIGIN,
@@ -138,5 +136,19 @@ export class AuditController {
       to: query.to,
       proof: await this.log.consistencyProof(query.from, query.to),
     };
+  }
+
+  /** The latest signed checkpoint; 404 before the first (routes that read never sign one). */
+  private async latestCheckpoint(): Promise<StoredCheckpoint> {
+    const latest = await this.log.latestCheckpoint();
+    if (!latest) {
+      throw new CommonError(
+        'not-found',
+        'No checkpoint has been signed yet: the audit sequencer signs one at start-up and then ' +
+          'every AUDIT_CHECKPOINT_INTERVAL_SECONDS; an auditor may sign one now with POST ' +
+          '/v1/audit/checkpoint.',
+      );
+    }
+    return latest;
   }
 }

@@ -83,6 +83,13 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     }
   }
 
+  async function checkpointCount(): Promise<number> {
+    const rows = await app
+      .get(Transactions)
+      .query<{ n: string }>(`SELECT count(*) AS n FROM audit_checkpoints`);
+    return Number(rows[0]?.n);
+  }
+
   async function signCheckpoint(): Promise<any> {
     await waitUntilSequenced();
     const res = await auditor.post('/v1/audit/checkpoint');
@@ -92,21 +99,13 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
 
   it('answers GET /v1/audit/checkpoint with the latest signed checkpoint, signing nothing itself', async () => {
     const signed = await signCheckpoint();
-    const count = async (): Promise<number> =>
-      Number(
-        (
-          await app
-            .get(Transactions)
-            .query<{ n: string }>(`SELECT count(*) AS n FROM audit_checkpoints`)
-        )[0]?.n,
-      );
-    const before = await count();
+    const before = await checkpointCount();
 
     const res = await auditor.get('/v1/audit/checkpoint');
 
     expect(res.status).toBe(200);
     expect(res.body.size).toBeGreaterThanOrEqual(signed.size);
-    expect(await count()).toBe(before);
+    expect(await checkpointCount()).toBe(before);
   });
 
   it('lists every step of a lifecycle in order, with actors, each proven against the signed checkpoint', async () => {
@@ -206,6 +205,9 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
   });
 
   it('exports a bundle the offline verifier accepts, and refuses once an entry is edited', async () => {
+    const signed = await signCheckpoint();
+    const count = await checkpointCount();
+
     const res = await auditor.get(`/v1/referrals/${referralId}/history/bundle`);
     const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
     const good = join(dir, 'good.json');
@@ -225,6 +227,8 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
       encoding: 'utf8',
     });
 
+    expect(await checkpointCount()).toBe(count);
+    expect(res.body.checkpoint).toBe(signed.note);
     expect(verifyBundle(res.body).every((f) => f.ok)).toBe(true);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('VERIFIED');
