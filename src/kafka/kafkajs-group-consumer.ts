@@ -1,50 +1,26 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
-import type { ConsumedRecord, GroupConsumer, GroupConsumerOptions } from './kafka-client';
-
-const RESTART_DELAY_MS = 2000;
-/** How long a stop waits for a start that is still joining the group. */
-const START_WAIT_MS = 10_000;
+import type { ConsumedRecord, GroupConsumerOptions } from './kafka-client';
+import { RestartingGroupConsumer } from './restarting-group-consumer';
 
 /**
  * {@link GroupConsumer} on kafkajs, with manual commits: an offset is committed only after the
  * handler finished the records before it. kafkajs consumers can crash without restarting (kafkajs
- * #1299, #1513), and a start can fail while the broker is away: both are retried here, every
- * {@link RESTART_DELAY_MS}, until {@link stop}.
+ * #1299, #1513), and a start can fail while the broker is away: both restart the member (see
+ * {@link RestartingGroupConsumer}).
  */
-export class KafkajsGroupConsumer implements GroupConsumer {
+export class KafkajsGroupConsumer extends RestartingGroupConsumer {
   private consumer: Consumer | undefined;
-  private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly options: GroupConsumerOptions,
-    private readonly logger: PinoLogger,
-  ) {}
-
-  start(): Promise<void> {
-    this.starting = this.connectAndRun();
-    return this.starting;
+    options: GroupConsumerOptions,
+    logger: PinoLogger,
+  ) {
+    super(options, logger);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    // kafkajs's run() goes on joining the group over new connections (each a SASL login on a
-    // secured broker) after a disconnect: let a start in progress end first, for a while.
-    if (this.starting) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
-      await Promise.race([this.starting, waited]);
-      clearTimeout(timer);
-    }
-    await this.consumer?.disconnect().catch(() => undefined);
-  }
-
-  private async connectAndRun(): Promise<void> {
-    if (this.stopping) return;
+  protected async join(member: number): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -57,37 +33,28 @@ export class KafkajsGroupConsumer implements GroupConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
-      this.logger.error(
-        `consumer ${this.options.groupId} crashed: ${error.message} (kafkajs restarts it: ${restart})`,
-      );
-      if (!restart) this.scheduleRestart();
+      if (restart) {
+        this.logger.error(
+          `consumer ${this.options.groupId} crashed: ${error.message} (kafkajs restarts it)`,
+        );
+      } else {
+        this.crashed(member, error);
+      }
     });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-        eachBatch: (payload) => this.eachBatch(consumer, payload),
-      });
-      this.logger.info(`consumer ${this.options.groupId} running`);
-    } catch (error) {
-      this.logger.warn(
-        `consumer ${this.options.groupId} cannot start: ${(error as Error).message}`,
-      );
-      this.scheduleRestart();
-    }
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+      eachBatch: (payload) => this.eachBatch(consumer, payload),
+    });
   }
 
-  private scheduleRestart(): void {
-    if (this.stopping) return;
-    const old = this.consumer;
+  protected async leave(): Promise<void> {
+    const consumer = this.consumer;
     this.consumer = undefined;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void (old?.disconnect().catch(() => undefined) ?? Promise.resolve()).then(() => this.start());
-    }, RESTART_DELAY_MS);
+    await consumer?.disconnect().catch(() => undefined);
   }
 
   private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {

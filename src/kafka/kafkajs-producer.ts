@@ -1,66 +1,43 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { KafkaProducer, OutgoingRecord, ProducerOptions } from './kafka-client';
+import type { OutgoingRecord, ProducerOptions } from './kafka-client';
+import { byTopic, ReconnectingProducer } from './reconnecting-producer';
 
 /**
- * {@link KafkaProducer} on kafkajs. Connects on first use; after a failed send it drops the
- * producer and the next send connects a fresh one, because kafkajs's producer (the idempotent one
- * above all: sequence errors, kafkajs #598) can stay broken after reconnects.
+ * {@link KafkaProducer} on kafkajs, replaced after a failed send (see
+ * {@link ReconnectingProducer}): kafkajs's idempotent producer above all can stay broken after
+ * reconnects (sequence errors, kafkajs #598).
  */
-export class KafkajsProducer implements KafkaProducer {
-  private producer: Producer | undefined;
-
+export class KafkajsProducer extends ReconnectingProducer<Producer> {
   constructor(
     private readonly kafka: Kafka,
     private readonly options: ProducerOptions,
-  ) {}
-
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const producer = await this.connected();
-    const byTopic = new Map<string, OutgoingRecord[]>();
-    for (const record of records) {
-      const list = byTopic.get(record.topic) ?? [];
-      list.push(record);
-      byTopic.set(record.topic, list);
-    }
-    try {
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((r) => ({
-            key: r.key,
-            value: r.value,
-            ...(r.headers !== undefined && { headers: { ...r.headers } }),
-          })),
-        })),
-      });
-    } catch (error) {
-      this.producer = undefined;
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
+  ) {
+    super();
   }
 
-  async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
-  }
-
-  private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
+  protected create(): Producer {
+    return this.kafka.producer({
       allowAutoTopicCreation: false,
       ...(this.options.idempotent && { idempotent: true, maxInFlightRequests: 1 }),
     });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    this.producer = producer;
-    return producer;
+  }
+
+  protected connect(producer: Producer): Promise<void> {
+    return producer.connect();
+  }
+
+  protected disconnect(producer: Producer): Promise<void> {
+    return producer.disconnect();
+  }
+
+  protected async sendWith(producer: Producer, records: readonly OutgoingRecord[]): Promise<void> {
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: byTopic(records, (r) => ({
+        key: r.key,
+        value: r.value,
+        ...(r.headers !== undefined && { headers: { ...r.headers } }),
+      })),
+    });
   }
 }

@@ -4,7 +4,6 @@ import {
   LIFECYCLE_ACTIONS,
   ReferralContent,
   isUuid,
-  validatePayload,
   type LifecycleAction,
   type ReferralStatus,
 } from '@hub/contracts';
@@ -25,6 +24,9 @@ import { ReferralRepository } from './referral.repository';
 import { SubmitBody } from './referral-requests.dto';
 import { toReferralView, type ReferralView } from './referral.view';
 import { VisibleReferrals } from './visible-referrals';
+
+/** The detail of a refused body, as the validation pipe words it. */
+const FIELDS_NOT_VALID = 'One or more fields are not valid; see errors.';
 
 /** What a create/act call answers: the status, the view, and whether it is a replay. */
 export type ReferralResponse = IdempotentResponse<ReferralView>;
@@ -63,9 +65,7 @@ export class ReferralsService {
     idempotencyKey: string | undefined,
   ): Promise<ReferralResponse> {
     requireGrant(principal, 'referral.create');
-    const parsed = validatePayload(ReferralContent, body);
-    if (!parsed.ok) throw validationFailed(parsed.errors);
-    const content = parsed.value;
+    const content = validBody(ReferralContent, body, FIELDS_NOT_VALID);
     // The digest of a draft's key stays the body's alone, as it was stored before actions had keys.
     return this.idempotent.run(
       principal.party,
@@ -198,9 +198,8 @@ export class ReferralsService {
       };
     }
     const bodyClass: ClassConstructor<object> = LIFECYCLE_ACTIONS[action].body;
-    const result = validatePayload(bodyClass, body);
-    if (!result.ok) throw validationFailed(result.errors);
-    return { data: JSON.parse(JSON.stringify(result.value)) as Record<string, unknown> };
+    const data = validBody(bodyClass, body, FIELDS_NOT_VALID);
+    return { data: JSON.parse(JSON.stringify(data)) as Record<string, unknown> };
   }
 }
 

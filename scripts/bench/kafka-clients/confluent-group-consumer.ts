@@ -1,9 +1,6 @@
 import type { Logger as PinoLogger } from 'pino';
-import type {
-  ConsumedRecord,
-  GroupConsumer,
-  GroupConsumerOptions,
-} from '../../../src/kafka/kafka-client';
+import type { ConsumedRecord, GroupConsumerOptions } from '../../../src/kafka/kafka-client';
+import { RestartingGroupConsumer } from '../../../src/kafka/restarting-group-consumer';
 import type {
   ConfluentConsumedMessage,
   ConfluentConsumer,
@@ -11,8 +8,6 @@ import type {
   ConfluentKafka,
 } from './confluent-api';
 
-const RESTART_DELAY_MS = 2000;
-const START_WAIT_MS = 10_000;
 /**
  * Largest batch handed to the handler. The client's default is 32 (its batches are cut client
  * side, not the broker's); 500 records of the hub's ~2 KB are about the 1 MB a kafkajs fetch
@@ -28,41 +23,18 @@ const MAX_BATCH = 500;
  * after it resolved. A throwing handler restarts the member (the client alone would seek back
  * and hand the batch again); so does a start that fails. librdkafka heartbeats by itself.
  */
-export class ConfluentGroupConsumer implements GroupConsumer {
+export class ConfluentGroupConsumer extends RestartingGroupConsumer {
   private consumer: ConfluentConsumer | undefined;
-  private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private starting: Promise<void> | undefined;
-  /** Bumped by each (re)start: batches of an older member are not committed. */
-  private member = 0;
 
   constructor(
     private readonly kafka: ConfluentKafka,
-    private readonly options: GroupConsumerOptions,
-    private readonly logger: PinoLogger,
-  ) {}
-
-  start(): Promise<void> {
-    this.starting = this.connectAndRun();
-    return this.starting;
+    options: GroupConsumerOptions,
+    logger: PinoLogger,
+  ) {
+    super(options, logger);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    if (this.starting) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
-      await Promise.race([this.starting, waited]);
-      clearTimeout(timer);
-    }
-    // The client has no stop(): disconnecting waits for the running batches and leaves the group.
-    await this.consumer?.disconnect().catch(() => undefined);
-  }
-
-  private async connectAndRun(): Promise<void> {
-    if (this.stopping) return;
-    const member = ++this.member;
+  protected async join(member: number): Promise<void> {
     const consumer = this.kafka.consumer({
       kafkaJS: {
         groupId: this.options.groupId,
@@ -77,21 +49,20 @@ export class ConfluentGroupConsumer implements GroupConsumer {
       'js.consumer.max.batch.size': MAX_BATCH,
     });
     this.consumer = consumer;
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...this.options.topics] });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-        eachBatch: (payload) => this.eachBatch(member, consumer, payload),
-      });
-      this.logger.info(`consumer ${this.options.groupId} running`);
-    } catch (error) {
-      this.logger.warn(
-        `consumer ${this.options.groupId} cannot start: ${(error as Error).message}`,
-      );
-      this.scheduleRestart();
-    }
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics] });
+    await consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+      eachBatch: (payload) => this.eachBatch(member, consumer, payload),
+    });
+  }
+
+  /** The client has no stop(): disconnecting waits for the running batches and leaves the group. */
+  protected async leave(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.disconnect().catch(() => undefined);
   }
 
   private async eachBatch(
@@ -115,23 +86,8 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
       ]);
     } catch (error) {
-      if (member !== this.member || this.stopping) return;
-      this.logger.error(
-        `consumer ${this.options.groupId} crashed: ${(error as Error).message} (restarting)`,
-      );
-      this.member++;
-      this.scheduleRestart();
+      this.crashed(member, error as Error);
     }
-  }
-
-  private scheduleRestart(): void {
-    if (this.stopping) return;
-    const old = this.consumer;
-    this.consumer = undefined;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void (old?.disconnect().catch(() => undefined) ?? Promise.resolve()).then(() => this.start());
-    }, RESTART_DELAY_MS);
   }
 }
 

@@ -1,8 +1,5 @@
-import type {
-  KafkaProducer,
-  OutgoingRecord,
-  ProducerOptions,
-} from '../../../src/kafka/kafka-client';
+import type { OutgoingRecord, ProducerOptions } from '../../../src/kafka/kafka-client';
+import { byTopic, ReconnectingProducer } from '../../../src/kafka/reconnecting-producer';
 import type { ConfluentKafka, ConfluentMessage, ConfluentProducer } from './confluent-api';
 
 /**
@@ -14,47 +11,16 @@ import type { ConfluentKafka, ConfluentMessage, ConfluentProducer } from './conf
  * 0: each send is a whole batch, and librdkafka's default (5 ms) only delayed every batch of the
  * relay's send-and-wait loop (it halved the measured rate).
  */
-export class ConfluentKafkaProducer implements KafkaProducer {
-  private producer: ConfluentProducer | undefined;
-
+export class ConfluentKafkaProducer extends ReconnectingProducer<ConfluentProducer> {
   constructor(
     private readonly kafka: ConfluentKafka,
     private readonly options: ProducerOptions,
-  ) {}
-
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const producer = await this.connected();
-    const byTopic = new Map<string, ConfluentMessage[]>();
-    for (const record of records) {
-      const list = byTopic.get(record.topic) ?? [];
-      list.push({
-        key: record.key,
-        value: record.value,
-        ...(record.headers !== undefined && { headers: { ...record.headers } }),
-      });
-      byTopic.set(record.topic, list);
-    }
-    try {
-      await producer.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    } catch (error) {
-      this.producer = undefined;
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
+  ) {
+    super();
   }
 
-  async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.disconnect().catch(() => undefined);
-  }
-
-  private async connected(): Promise<ConfluentProducer> {
-    if (this.producer) return this.producer;
-    const producer = this.kafka.producer({
+  protected create(): ConfluentProducer {
+    return this.kafka.producer({
       kafkaJS: {
         acks: -1,
         idempotent: this.options.idempotent,
@@ -63,13 +29,26 @@ export class ConfluentKafkaProducer implements KafkaProducer {
       },
       'linger.ms': 0,
     });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await producer.disconnect().catch(() => undefined);
-      throw error;
-    }
-    this.producer = producer;
-    return producer;
+  }
+
+  protected connect(producer: ConfluentProducer): Promise<void> {
+    return producer.connect();
+  }
+
+  protected disconnect(producer: ConfluentProducer): Promise<void> {
+    return producer.disconnect();
+  }
+
+  protected async sendWith(
+    producer: ConfluentProducer,
+    records: readonly OutgoingRecord[],
+  ): Promise<void> {
+    await producer.sendBatch({
+      topicMessages: byTopic(records, (r): ConfluentMessage => ({
+        key: r.key,
+        value: r.value,
+        ...(r.headers !== undefined && { headers: { ...r.headers } }),
+      })),
+    });
   }
 }

@@ -1,14 +1,9 @@
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger as PinoLogger } from 'pino';
-import type {
-  ConsumedRecord,
-  GroupConsumer,
-  GroupConsumerOptions,
-} from '../../../src/kafka/kafka-client';
+import type { ConsumedRecord, GroupConsumerOptions } from '../../../src/kafka/kafka-client';
+import { RestartingGroupConsumer } from '../../../src/kafka/restarting-group-consumer';
 import { closeForcibly, type ClientConnection } from './platformatic-producer';
 
-const RESTART_DELAY_MS = 2000;
-const START_WAIT_MS = 10_000;
 /** Records read ahead of the handlers; past it the stream stops fetching until they catch up. */
 const MAX_QUEUED = 4000;
 
@@ -33,17 +28,12 @@ interface PartitionWork {
  * a time, at most `partitionsConcurrently` partitions at once, and the offset after the record the
  * handler returns is committed (with that record's leader epoch) only after it resolved.
  * Autocommit is off. Reading starts at the group's committed offset, else at the earliest one.
- * A throwing handler or a failing stream restarts the member after {@link RESTART_DELAY_MS}.
+ * A throwing handler or a failing stream restarts the member (see {@link RestartingGroupConsumer}).
  * Heartbeats run in the client's own timer, so the batch's `heartbeat()` has nothing to do.
  */
-export class PlatformaticGroupConsumer implements GroupConsumer {
+export class PlatformaticGroupConsumer extends RestartingGroupConsumer {
   private consumer: Consumer | undefined;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
-  private stopping = false;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private starting: Promise<void> | undefined;
-  /** Bumped by each (re)start: work of an older member is stale. */
-  private member = 0;
   private readonly work = new Map<string, PartitionWork>();
   private readonly ready: PartitionWork[] = [];
   private readonly running = new Set<Promise<void>>();
@@ -51,32 +41,13 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   constructor(
     private readonly connection: ClientConnection,
-    private readonly options: GroupConsumerOptions,
-    private readonly logger: PinoLogger,
-  ) {}
-
-  start(): Promise<void> {
-    this.starting = this.connectAndRun();
-    return this.starting;
+    options: GroupConsumerOptions,
+    logger: PinoLogger,
+  ) {
+    super(options, logger);
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    if (this.starting) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
-      await Promise.race([this.starting, waited]);
-      clearTimeout(timer);
-    }
-    // Handlers see stopped() and end; their commits go out before the consumer leaves the group.
-    await Promise.allSettled([...this.running]);
-    await this.shutDown();
-  }
-
-  private async connectAndRun(): Promise<void> {
-    if (this.stopping) return;
-    const member = ++this.member;
+  protected async join(member: number): Promise<void> {
     this.forgetAll();
     const consumer = new Consumer({
       clientId: this.connection.clientId,
@@ -91,27 +62,32 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     });
     this.consumer = consumer;
     consumer.on('consumer:group:join', () => this.reassigned(member));
-    try {
-      const stream = await consumer.consume({
-        topics: [...this.options.topics],
-        mode: 'committed',
-        fallbackMode: 'earliest',
-        autocommit: false,
-      });
-      this.stream = stream;
-      stream.on('data', (message: Fetched) => this.enqueue(member, message));
-      stream.on('error', (error: Error) => this.crash(member, error));
-      this.logger.info(`consumer ${this.options.groupId} running`);
-    } catch (error) {
-      this.logger.warn(
-        `consumer ${this.options.groupId} cannot start: ${(error as Error).message}`,
-      );
-      this.scheduleRestart();
-    }
+    const stream = await consumer.consume({
+      topics: [...this.options.topics],
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    this.stream = stream;
+    stream.on('data', (message: Fetched) => this.enqueue(member, message));
+    stream.on('error', (error: Error) => this.crashed(member, error));
+  }
+
+  /**
+   * Handlers see stopped() and end; their commits go out before the consumer leaves the group.
+   * The client is closed without waiting for its own pending work.
+   */
+  protected async leave(): Promise<void> {
+    await Promise.allSettled([...this.running]);
+    const { stream, consumer } = this;
+    this.stream = undefined;
+    this.consumer = undefined;
+    await stream?.close().catch(() => undefined);
+    if (consumer) await closeForcibly(consumer);
   }
 
   private enqueue(member: number, message: Fetched): void {
-    if (member !== this.member || this.stopping) return;
+    if (member !== this.member || this.isStopping) return;
     const key = `${message.topic}:${message.partition}`;
     let work = this.work.get(key);
     if (!work) {
@@ -153,7 +129,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     work.busy = true;
     this.queued -= messages.length;
     if (this.queued < MAX_QUEUED / 2 && this.stream?.isPaused()) this.stream.resume();
-    const stale = (): boolean => this.stopping || member !== this.member || !work.owned;
+    const stale = (): boolean => this.isStopping || member !== this.member || !work.owned;
     try {
       const last = await this.options.handle({
         topic: work.topic,
@@ -169,7 +145,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       // The message's own commit: offset + 1, with the leader epoch it was fetched under.
       await finished.commit();
     } catch (error) {
-      this.crash(member, error as Error);
+      this.crashed(member, error as Error);
     } finally {
       work.busy = false;
     }
@@ -190,34 +166,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     }
   }
 
-  private crash(member: number, error: Error): void {
-    if (member !== this.member || this.stopping) return;
-    this.logger.error(`consumer ${this.options.groupId} crashed: ${error.message} (restarting)`);
-    this.member++;
-    this.scheduleRestart();
-  }
-
-  private scheduleRestart(): void {
-    if (this.stopping) return;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => {
-      void this.shutDown().then(() => this.start());
-    }, RESTART_DELAY_MS);
-  }
-
   private forgetAll(): void {
     for (const work of this.work.values()) work.owned = false;
     this.work.clear();
     this.ready.length = 0;
     this.queued = 0;
-  }
-
-  private async shutDown(): Promise<void> {
-    const { stream, consumer } = this;
-    this.stream = undefined;
-    this.consumer = undefined;
-    await stream?.close().catch(() => undefined);
-    if (consumer) await closeForcibly(consumer);
   }
 }
 

@@ -1,9 +1,6 @@
 import { ProduceAcks, Producer, type MessageToProduce } from '@platformatic/kafka';
-import type {
-  KafkaProducer,
-  OutgoingRecord,
-  ProducerOptions,
-} from '../../../src/kafka/kafka-client';
+import type { OutgoingRecord, ProducerOptions } from '../../../src/kafka/kafka-client';
+import { ReconnectingProducer } from '../../../src/kafka/reconnecting-producer';
 
 /** Where an alternative client connects (plaintext, as on the benchmark's own broker). */
 export interface ClientConnection {
@@ -18,34 +15,15 @@ export interface ClientConnection {
  * After a failed send the producer is closed and the next send starts a fresh one, as the
  * interface asks.
  */
-export class PlatformaticProducer implements KafkaProducer {
-  private producer: Producer | undefined;
-
+export class PlatformaticProducer extends ReconnectingProducer<Producer> {
   constructor(
     private readonly connection: ClientConnection,
     private readonly options: ProducerOptions,
-  ) {}
-
-  async send(records: readonly OutgoingRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    this.producer ??= this.create();
-    const producer = this.producer;
-    try {
-      await producer.send({ messages: records.map(toMessage), acks: ProduceAcks.ALL });
-    } catch (error) {
-      this.producer = undefined;
-      await closeForcibly(producer);
-      throw error;
-    }
+  ) {
+    super();
   }
 
-  async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    await producer?.close().catch(() => undefined);
-  }
-
-  private create(): Producer {
+  protected create(): Producer {
     return new Producer({
       clientId: this.connection.clientId,
       bootstrapBrokers: [...this.connection.brokers],
@@ -58,6 +36,19 @@ export class PlatformaticProducer implements KafkaProducer {
       retryDelay: 300,
       timeout: 30_000,
     });
+  }
+
+  /** The client connects on its first send. */
+  protected connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected disconnect(producer: Producer): Promise<void> {
+    return closeForcibly(producer);
+  }
+
+  protected async sendWith(producer: Producer, records: readonly OutgoingRecord[]): Promise<void> {
+    await producer.send({ messages: records.map(toMessage), acks: ProduceAcks.ALL });
   }
 }
 
