@@ -7,6 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './common/api-prefix';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { serveConsole } from './console/console-assets';
 import { frameworkErrorHandler, hardenHttp } from './http/harden-http';
 import { CORRELATION_HEADER, correlationIdFrom } from './common/logging/correlation';
 import { PinoNestLogger } from './common/logging/pino-nest-logger';
@@ -78,6 +79,7 @@ export async function createApp(
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
   });
+  await serveConsole(fastify, config.env.CONSOLE_DIR);
   await app.init();
   await fastify.ready();
   return app;

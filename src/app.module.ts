@@ -4,6 +4,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { AuthModule } from './auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { HealthModule } from './health/health.module';
 import { CorrelationInterceptor } from './common/logging/correlation.interceptor';
 import { LoggingModule } from './common/logging/logging.module';
@@ -13,6 +14,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KafkaModule } from './kafka/kafka.module';
+import { LiveModule } from './live/live.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PartnersModule } from './partners/partners.module';
@@ -43,6 +45,8 @@ export class AppModule {
         ReportingModule,
         ErasureModule,
         MetricsModule,
+        LiveModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -35,6 +35,17 @@ export const OIDC_ALGORITHMS = [
 /** Comma-separated claim paths such as `roles,realm_access.roles`. */
 const CLAIM_PATHS = /^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*(,[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*)*$/;
 
+@ValidatorConstraint({ name: 'needsOidcIssuer' })
+class NeedsOidcIssuer implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    return (args.object as Env).AUTH_OIDC_ISSUER !== '';
+  }
+
+  defaultMessage(): string {
+    return 'needs AUTH_OIDC_ISSUER (and AUTH_OIDC_JWKS_URL): the console signs in at that issuer';
+  }
+}
+
 /**
  * An issuer or JWKS URL: https, or plain http only to this machine (a local IdP, tests). No
  * credentials or fragment in it.
@@ -79,7 +90,10 @@ export const KAFKA_SASL_MECHANISMS = ['none', 'scram-sha-512', 'scram-sha-256', 
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 /** Variables whose values are never repeated in an error message. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['KAFKA_SASL_PASSWORD']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'KAFKA_SASL_PASSWORD',
+  'AUTH_OIDC_CLIENT_SECRET',
+]);
 
 const ORIGIN = String.raw`https?://[A-Za-z0-9.-]+(?::\d{1,5})?`;
 const CORS_ORIGINS = new RegExp(`^(?:${ORIGIN}(?:,${ORIGIN})*)?$`);
@@ -313,6 +327,53 @@ export class Env {
   @Max(86_400_000)
   AUTH_OIDC_JWKS_CACHE_MAX_AGE_MS = 600_000;
 
+  /**
+   * The console's client id at the external issuer; set, officers sign in to the console with the
+   * authorization code flow and PKCE. Empty: no console sign-in through the issuer.
+   */
+  @ValidateIf((env: Env) => env.AUTH_OIDC_CLIENT_ID !== '')
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'must be printable ASCII without spaces' })
+  @Validate(NeedsOidcIssuer)
+  AUTH_OIDC_CLIENT_ID = '';
+
+  /** The console client's secret (confidential client); empty: a public client (PKCE only). */
+  @IsString()
+  AUTH_OIDC_CLIENT_SECRET = '';
+
+  /** Scopes the console asks the issuer for. */
+  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, {
+    message: 'must be space-separated scopes starting with openid',
+  })
+  AUTH_OIDC_SCOPES = 'openid profile';
+
+  /**
+   * The console's address as officers' browsers reach it (scheme, host, port), e.g.
+   * `https://hub.example.la`: the OpenID Connect redirect goes to `<it>/auth/callback`, and
+   * state-changing requests must come from this origin. Empty: `http://localhost:<PORT>`.
+   */
+  @ValidateIf((env: Env) => env.CONSOLE_PUBLIC_URL !== '')
+  @Validate(IssuerUrl)
+  CONSOLE_PUBLIC_URL = '';
+
+  /** A console session ends after this many minutes without a request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  CONSOLE_SESSION_IDLE_MINUTES = 30;
+
+  /** A console session ends this many hours after sign-in, whatever happens. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 7)
+  CONSOLE_SESSION_MAX_HOURS = 12;
+
+  /** Folder of the built console (`npm run build:console`), served under `/console/`. */
+  @IsString()
+  @IsNotEmpty()
+  CONSOLE_DIR = 'dist/console';
+
   /** Create the hub's Kafka topics at start-up (admin client). */
   @Transform(toBool)
   @IsBoolean()
@@ -474,6 +535,16 @@ export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
   AUTH_OIDC_JWKS_COOLDOWN_MS:
     'after a fetch, an unknown `kid` is refused without fetching again for this long',
   AUTH_OIDC_JWKS_CACHE_MAX_AGE_MS: 'keys are fetched again on first use after this age',
+  AUTH_OIDC_CLIENT_ID:
+    "the console's client id at the issuer: officers sign in with the code flow and PKCE; empty: off",
+  AUTH_OIDC_CLIENT_SECRET:
+    'its secret for a confidential client (never echoed); empty: public client',
+  AUTH_OIDC_SCOPES: 'scopes the console asks for',
+  CONSOLE_PUBLIC_URL:
+    "the console's origin as browsers reach it (redirect `<it>/auth/callback`); empty: `http://localhost:<PORT>`",
+  CONSOLE_SESSION_IDLE_MINUTES: 'a console session ends after this long without a request',
+  CONSOLE_SESSION_MAX_HOURS: 'and this long after sign-in, whatever happens',
+  CONSOLE_DIR: 'the built console (`npm run build:console`), served under `/console/`',
   HUB_SIGNING_KEY_FILE:
     "the hub's Ed25519 private JWK: signs every event it emits and the audit checkpoints",
   AUDIT_LOG_ORIGIN:

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from './auth.guard';
+import { ConsoleSessions } from './console-sessions';
 import { MeController } from './me.controller';
 import { RoutePermissions } from './route-permissions';
 import { TokenVerifier } from './token-verifier';
@@ -27,8 +28,9 @@ import { trustedIssuers } from './trusted-issuers';
         ),
     },
     RoutePermissions,
+    ConsoleSessions,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [TokenVerifier, RoutePermissions],
+  exports: [TokenVerifier, RoutePermissions, ConsoleSessions],
 })
 export class AuthModule {}

@@ -48,6 +48,18 @@ export const ACTIONS = {
     changes: false,
     grants: { liaison_officer: 'all', supervisor: 'all', auditor: 'all', admin: 'all' },
   },
+  'registry.read': {
+    summary: 'the registered parties and border checkpoints (`/v1/registry`)',
+    concerns: 'hub',
+    changes: false,
+    grants: { liaison_officer: 'all', supervisor: 'all', auditor: 'all', admin: 'all' },
+  },
+  'live.read': {
+    summary: 'live notices of changes to the referrals the caller may see (`/v1/stream`)',
+    concerns: 'referral',
+    changes: false,
+    grants: { liaison_officer: 'party', supervisor: 'party', auditor: 'all' },
+  },
   'referral.create': {
     summary: 'create a draft',
     concerns: 'referral',

@@ -89,9 +89,16 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    return (await this.verifyUntil(token)).principal;
+  }
+
+  /** {@link verify}, and until when (epoch ms, tolerance included) the token is accepted. */
+  async verifyUntil(token: string): Promise<{ principal: Principal; expiresAt: number }> {
     const now = this.now();
     const known = this.verified.get(token);
-    if (known && now < known.expiresAt) return copy(known.principal);
+    if (known && now < known.expiresAt) {
+      return { principal: copy(known.principal), expiresAt: known.expiresAt };
+    }
     if (known) this.verified.delete(token);
     const { principal, exp } = await this.check(token, now);
     // `exp` is required by the check; the tolerance matches what jwtVerify allows.
@@ -101,7 +108,7 @@ export class TokenVerifier {
       if (oldest.done !== true) this.verified.delete(oldest.value);
     }
     this.verified.set(token, { principal, expiresAt });
-    return copy(principal);
+    return { principal: copy(principal), expiresAt };
   }
 
   private async check(token: string, now: number): Promise<{ principal: Principal; exp: number }> {

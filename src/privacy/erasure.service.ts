@@ -6,6 +6,7 @@ import {
   ReferralCommands,
   officerOf,
   toReferralView,
+  viewerOf,
   type ReferralView,
 } from '../referrals/referrals.module';
 
@@ -23,6 +24,6 @@ export class ErasureService {
       this.commands.execute(tx, officerOf(principal), { kind: 'erase', referralId: id, reason }),
     );
     if (!referral) throw new Error('an erasure answered without its referral');
-    return toReferralView(referral, principal.party, 'full');
+    return toReferralView(referral, viewerOf(principal), 'full');
   }
 }

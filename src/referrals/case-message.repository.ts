@@ -93,8 +93,9 @@ export class CaseMessageRepository {
   }
 
   /**
-   * A partner confirms it received the hub event of a message: the message is delivered. Only
-   * the counterpart's confirmation counts (not the author's own, not another country's).
+   * A partner confirms it received a hub event: the message or lifecycle change it told of is
+   * delivered. Only the counterpart's confirmation counts (not the author's own, not another
+   * country's).
    */
   async markDelivered(tx: Tx, eventId: string, confirmingParty: string, at: Date): Promise<void> {
     await tx.query(
@@ -102,6 +103,14 @@ export class CaseMessageRepository {
        FROM referrals r
        WHERE m.event_id::text = $1 AND r.id = m.referral_id AND m.author_party <> $2
          AND (r.sender_party = $2 OR r.receiver_party = $2)`,
+      [eventId, confirmingParty, at],
+    );
+    // The same receipt may confirm a lifecycle change the hub told the partner of.
+    await tx.query(
+      `UPDATE referral_changes c SET delivered_at = $3
+       FROM referrals r
+       WHERE c.event_id::text = $1 AND c.delivered_at IS NULL AND r.id = c.referral_id
+         AND c.actor_party <> $2 AND (r.sender_party = $2 OR r.receiver_party = $2)`,
       [eventId, confirmingParty, at],
     );
   }

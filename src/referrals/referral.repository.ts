@@ -5,6 +5,7 @@ import type { DataKey } from '../vault/data-key';
 import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
 import { personFacts } from './person-facts';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
+import type { ReferralProgress } from './referral.view';
 import type { ReferralStatus } from '@hub/contracts';
 
 /** What each sealed value of a referral is, bound into its seal. */
@@ -34,6 +35,18 @@ interface ReferralRow {
   submitted_at: Date | null;
   closed_at: Date | null;
   personal_data_erased_at: Date | null;
+}
+
+interface ProgressRow {
+  id: string;
+  step: string | null;
+  due_at: Date | null;
+  waiting_party: string | null;
+  seq: number | null;
+  action: string | null;
+  actor_party: string | null;
+  occurred_at: Date | null;
+  delivered_at: Date | null;
 }
 
 /** A row read with its sealed content and its data key, to be opened. */
@@ -254,6 +267,56 @@ export class ReferralRepository {
       params,
     );
     return rows.map((row) => toRecord(row, null, null));
+  }
+
+  /**
+   * Each referral's earliest open deadline and last numbered change (a lifecycle step or a case
+   * message) with its delivery: what a console shows beside the status. One query for a page.
+   */
+  async progressOf(tx: Tx, ids: readonly string[]): Promise<Map<string, ReferralProgress>> {
+    const progress = new Map<string, ReferralProgress>();
+    if (ids.length === 0) return progress;
+    const rows = await tx.query<ProgressRow[]>(
+      `SELECT r.id, d.step, d.due_at, d.waiting_party, c.seq, c.action, c.actor_party,
+              c.occurred_at, c.delivered_at
+         FROM unnest($1::uuid[]) AS r(id)
+         LEFT JOIN LATERAL (
+           SELECT step, due_at, waiting_party FROM referral_deadlines
+            WHERE referral_id = r.id AND met_at IS NULL ORDER BY due_at LIMIT 1) d ON true
+         LEFT JOIN LATERAL (
+           SELECT seq, action, actor_party, occurred_at, delivered_at FROM referral_changes
+            WHERE referral_id = r.id
+           UNION ALL
+           SELECT seq, 'post-message', author_party, created_at, delivered_at FROM case_messages
+            WHERE referral_id = r.id
+           ORDER BY seq DESC LIMIT 1) c ON true`,
+      [ids],
+    );
+    const now = Date.now();
+    for (const row of rows) {
+      progress.set(row.id, {
+        nextDeadline:
+          row.step === null || row.due_at === null || row.waiting_party === null
+            ? null
+            : {
+                step: row.step,
+                dueAt: row.due_at.toISOString(),
+                waitingFor: row.waiting_party,
+                overdue: row.due_at.getTime() < now,
+              },
+        lastChange:
+          row.seq === null || row.action === null || row.actor_party === null || !row.occurred_at
+            ? null
+            : {
+                seq: row.seq,
+                action: row.action,
+                byParty: row.actor_party,
+                at: row.occurred_at.toISOString(),
+                deliveredAt: row.delivered_at?.toISOString() ?? null,
+              },
+      });
+    }
+    return progress;
   }
 
   private opened(row: SealedReferralRow): ReferralRecord {

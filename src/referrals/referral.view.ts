@@ -1,3 +1,5 @@
+import { grantOf } from '../auth/permissions';
+import type { Principal } from '../auth/principal';
 import type { ReferralRecord } from './referral.record';
 import { availableActions } from './referral-lifecycle';
 
@@ -27,8 +29,24 @@ export interface ReferralView {
   updatedAt: string;
   submittedAt: string | null;
   closedAt: string | null;
-  /** Lifecycle actions the viewing party may take now (none for a withheld view). */
+  /**
+   * Lifecycle actions the caller may take now: the lifecycle's for its side, none for a withheld
+   * view, an auditor, or a party that acts through its partner system.
+   */
   availableActions: string[];
+  /** The earliest step still waiting, and whether its deadline has passed. */
+  nextDeadline: { step: string; dueAt: string; waitingFor: string; overdue: boolean } | null;
+  /**
+   * The referral's last numbered change (lifecycle step or case message) and, when the
+   * counterpart is a partner system, when it confirmed receipt (`null`: not yet, or never asked).
+   */
+  lastChange: {
+    seq: number;
+    action: string;
+    byParty: string;
+    at: string;
+    deliveredAt: string | null;
+  } | null;
   /** The referral content (single-referral view only); null once the personal data is erased. */
   content?: Record<string, unknown> | null;
   /** When the personal data was erased (crypto-shredded); null while it is kept. */
@@ -43,11 +61,30 @@ export interface ReferralView {
  */
 export type ViewDetail = 'full' | 'metadata' | 'withheld';
 
+/** What a view shows beyond the referral row: deadlines and delivery (see `progressOf`). */
+export interface ReferralProgress {
+  nextDeadline: ReferralView['nextDeadline'];
+  lastChange: ReferralView['lastChange'];
+}
+
+/** Who looks: the party, and whether its roles and channel let it act on referrals at all. */
+export interface Viewer {
+  party: string;
+  mayAct: boolean;
+}
+
+/** The {@link Viewer} a principal is. */
+export function viewerOf(principal: Principal): Viewer {
+  return { party: principal.party, mayAct: grantOf(principal, 'referral.act') !== null };
+}
+
 export function toReferralView(
   r: ReferralRecord,
-  viewerParty: string,
+  viewer: Viewer,
   detail: ViewDetail,
+  progress?: ReferralProgress,
 ): ReferralView {
+  const viewerParty = viewer.party;
   const direction =
     r.senderParty === viewerParty ? 'outbound' : r.receiverParty === viewerParty ? 'inbound' : null;
   const view: ReferralView = {
@@ -69,9 +106,11 @@ export function toReferralView(
     submittedAt: r.submittedAt?.toISOString() ?? null,
     closedAt: r.closedAt?.toISOString() ?? null,
     availableActions:
-      direction === null || detail === 'withheld'
+      direction === null || detail === 'withheld' || !viewer.mayAct
         ? []
         : availableActions(r.status, direction === 'outbound' ? 'sender' : 'receiver'),
+    nextDeadline: progress?.nextDeadline ?? null,
+    lastChange: progress?.lastChange ?? null,
     personalDataErasedAt: r.personalDataErasedAt?.toISOString() ?? null,
   };
   if (detail === 'full') view.content = r.content;

@@ -30,7 +30,7 @@ export {
 } from './referral-commands';
 export { ReferralError, type ReferralErrorCode } from './referral.error';
 export type { ReferralRecord } from './referral.record';
-export { toReferralView, type ReferralView } from './referral.view';
+export { toReferralView, viewerOf, type ReferralView } from './referral.view';
 export { VisibleReferrals } from './visible-referrals';
 
 /**

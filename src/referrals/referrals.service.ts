@@ -22,7 +22,7 @@ import { ReferralCommands, type ReferralCommand } from './referral-commands';
 import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { SubmitBody } from './referral-requests.dto';
-import { toReferralView, type ReferralView } from './referral.view';
+import { toReferralView, viewerOf, type ReferralView, type ViewDetail } from './referral.view';
 import { VisibleReferrals } from './visible-referrals';
 
 /** The detail of a refused body, as the validation pipe words it. */
@@ -117,12 +117,24 @@ export class ReferralsService {
   ): Promise<IdempotentOutcome<ReferralView>> {
     const { referral } = await this.commands.execute(tx, officerOf(principal), command);
     if (!referral) throw new Error(`${command.kind} answered without its referral`);
-    return { referral, body: toReferralView(referral, principal.party, 'full') };
+    return { referral, body: await this.view(tx, principal, referral, 'full') };
   }
 
   private async currentView(principal: Principal, id: string): Promise<ReferralView> {
-    const current = await this.transactions.run((tx) => this.visible.find(tx, id, principal.party));
-    return toReferralView(current, principal.party, 'full');
+    return this.transactions.run(async (tx) =>
+      this.view(tx, principal, await this.visible.find(tx, id, principal.party), 'full'),
+    );
+  }
+
+  /** The view of one referral for `principal`, with its deadline and delivery. */
+  private async view(
+    tx: Tx,
+    principal: Principal,
+    referral: ReferralRecord,
+    detail: ViewDetail,
+  ): Promise<ReferralView> {
+    const progress = await this.referrals.progressOf(tx, [referral.id]);
+    return toReferralView(referral, viewerOf(principal), detail, progress.get(referral.id));
   }
 
   /**
@@ -136,7 +148,7 @@ export class ReferralsService {
     return this.transactions.run(async (tx) => {
       const found = await this.visible.findInScope(tx, id, principal.party, metadata);
       if (personal === null || !VisibleReferrals.inScope(found, principal.party, personal)) {
-        return toReferralView(found, principal.party, 'withheld');
+        return this.view(tx, principal, found, 'withheld');
       }
       await this.audit.record(tx, {
         actorKind: 'officer',
@@ -148,7 +160,7 @@ export class ReferralsService {
         stateBefore: found.status,
         stateAfter: found.status,
       });
-      return toReferralView(found, principal.party, 'full');
+      return this.view(tx, principal, found, 'full');
     });
   }
 
@@ -166,8 +178,9 @@ export class ReferralsService {
       ]);
     }
     const before = filters.cursor === undefined ? undefined : decodeCursor(filters.cursor);
-    const rows = await this.transactions.run((tx) =>
-      this.referrals.list(tx, {
+    const viewer = viewerOf(principal);
+    return this.transactions.run(async (tx) => {
+      const rows = await this.referrals.list(tx, {
         party: scope === 'all' ? null : principal.party,
         limit: filters.limit + 1,
         ...(filters.direction && { direction: filters.direction }),
@@ -176,14 +189,18 @@ export class ReferralsService {
         ...(filters.type && { type: filters.type }),
         ...(filters.overdue === true && { overdue: true }),
         ...(before && { before }),
-      }),
-    );
-    const page = rows.slice(0, filters.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((r) => toReferralView(r, principal.party, 'metadata')),
-      nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
-    };
+      });
+      const page = rows.slice(0, filters.limit);
+      const last = page.at(-1);
+      const progress = await this.referrals.progressOf(
+        tx,
+        page.map((r) => r.id),
+      );
+      return {
+        items: page.map((r) => toReferralView(r, viewer, 'metadata', progress.get(r.id))),
+        nextCursor: rows.length > filters.limit && last ? encodeCursor(last) : null,
+      };
+    });
   }
 
   private validActionBody(

@@ -4,7 +4,13 @@ import type { CommonErrorCode } from './common.error';
  * Codes of the auth feature's refusals ({@link AuthError} in `src/auth`). Declared here, beside
  * the one switch that maps every code, so this platform module depends on no feature.
  */
-export type AuthErrorCode = 'missing-token' | 'invalid-token' | 'forbidden' | 'issuer-unavailable';
+export type AuthErrorCode =
+  | 'missing-token'
+  | 'invalid-token'
+  | 'forbidden'
+  | 'issuer-unavailable'
+  | 'csrf-failed'
+  | 'sign-in-failed';
 
 /**
  * Codes of the referral feature's refusals, over HTTP and (as `mrh.event.rejected.v1` codes) on
@@ -43,6 +49,10 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 403, title: 'Not allowed' };
     case 'not-your-turn':
       return { status: 403, title: 'This action belongs to the other party' };
+    case 'csrf-failed':
+      return { status: 403, title: 'The request did not come from the console' };
+    case 'sign-in-failed':
+      return { status: 401, title: 'Sign-in failed' };
     case 'referral-not-found':
       return { status: 404, title: 'Referral not found' };
     case 'invalid-transition':

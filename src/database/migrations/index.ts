@@ -5,6 +5,7 @@ import { MessagesAndDeadlines1763810000000 } from './1763810000000-messages-and-
 import { Reporting1763820000000 } from './1763820000000-reporting';
 import { PersonalDataAtRest1763830000000 } from './1763830000000-personal-data-at-rest';
 import { UnnumberedWithdrawnDrafts1763840000000 } from './1763840000000-unnumbered-withdrawn-drafts';
+import { ConsoleSessionsAndLiveUpdates1763850000000 } from './1763850000000-console-sessions-and-live-updates';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Reporting1763820000000,
   PersonalDataAtRest1763830000000,
   UnnumberedWithdrawnDrafts1763840000000,
+  ConsoleSessionsAndLiveUpdates1763850000000,
 ];
