@@ -2,8 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Logger } from '@nestjs/common';
 import { CommonError } from '../common/problem/common.error';
+import { sendProblem } from '../common/problem/problem.filter';
 import { CONSOLE_PATH } from './console-auth.controller';
+
+const logger = new Logger('Console');
 
 /** Hashed file names under `assets/` never change content: browsers may keep them a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -28,7 +32,15 @@ export async function serveConsole(fastify: FastifyInstance, consoleDir: string)
     });
     scope.get('/', (_request, reply) => reply.redirect(CONSOLE_PATH, 302));
     scope.get('/console', (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
-    scope.get('/console/*', (request, reply) => sendConsoleFile(root, request, reply));
+    scope.get('/console/*', (request, reply) => {
+      try {
+        return sendConsoleFile(root, request, reply);
+      } catch (error) {
+        // These routes are Fastify's, not Nest's: answer problem+json as the API would.
+        sendProblem(error, request, reply, logger);
+        return reply;
+      }
+    });
   });
 }
 
