@@ -53,7 +53,9 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 }
 
 /** `?a=1&b=2` of the defined, non-empty values. */
-export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+export function query(
+  params: Record<string, string | number | boolean | undefined | null>,
+): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') search.set(key, String(value));

@@ -71,7 +71,9 @@ export function normalisePath(path: string): string {
 
 /** The element id of the form control for a field path: stable, and valid in CSS selectors. */
 export function fieldId(path: string): string {
-  return `f-${normalisePath(path).replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+  return `f-${normalisePath(path)
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/-$/, '')}`;
 }
 
 /** Parent path of `a.b[0].c` (`a.b[0]`), of `a.b[0]` (`a.b`), of `a` (``). */
