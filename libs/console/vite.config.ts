@@ -9,8 +9,6 @@ const here = fileURLToPath(new URL('.', import.meta.url));
  * (`script-src 'self'`, `style-src 'self'`): no inline script, no module-preload polyfill (it is
  * an inline script), fonts and CSS emitted as files.
  */
-// Vite reads the config's default export.
-// eslint-disable-next-line no-restricted-syntax
 export default defineConfig({
   root: here,
   base: '/console/',

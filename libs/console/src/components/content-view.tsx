@@ -90,7 +90,7 @@ function Value(props: { value: unknown; name: string; parent: string }) {
     if (value.length === 0) return <>{t('common.none')}</>;
     return (
       <ul className="plain">
-        {value.map((item, i) => (
+        {(value as unknown[]).map((item, i) => (
           <li key={i}>
             <Value value={item} name={name} parent={name} />
           </li>

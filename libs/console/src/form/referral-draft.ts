@@ -33,7 +33,7 @@ export function emptyDraft(type: ReferralType = 'VICTIM_REPATRIATION'): Referral
 export function toReferralContent(draft: ReferralDraft, timeZone: string): Record<string, unknown> {
   const type = draft['type'] as ReferralType;
   const person = (draft['person'] ?? {}) as Record<string, unknown>;
-  const age = String(person['estimatedAge'] ?? '').trim();
+  const age = textOf(person['estimatedAge']).trim();
   const content: Record<string, unknown> = {
     to: draft['to'],
     type,
@@ -52,7 +52,7 @@ export function toReferralContent(draft: ReferralDraft, timeZone: string): Recor
   if (type === 'VICTIM_REPATRIATION') {
     const victim = (draft['victim'] ?? {}) as Record<string, unknown>;
     const consent = (victim['consent'] ?? {}) as Record<string, unknown>;
-    const recordedAt = String(consent['recordedAt'] ?? '');
+    const recordedAt = textOf(consent['recordedAt']);
     content['victim'] = {
       ...victim,
       consent: {
@@ -74,11 +74,16 @@ export function toReferralContent(draft: ReferralDraft, timeZone: string): Recor
     const victim = (pruned['victim'] ?? {}) as Record<string, unknown>;
     victim['exploitation'] = getAt(draft, 'victim.exploitation') ?? [];
     victim['consent'] = {
-      ...((victim['consent'] as Record<string, unknown> | undefined) ?? {}),
+      ...(victim['consent'] as Record<string, unknown> | undefined),
       dataSharing: getAt(draft, 'victim.consent.dataSharing') === true,
       return: getAt(draft, 'victim.consent.return') === true,
     };
     pruned['victim'] = victim;
   }
   return pruned;
+}
+
+/** What a text or number input holds, as text. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }

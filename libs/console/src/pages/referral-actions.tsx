@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { REJECTION_REASON_CODES } from '../../../contracts/src/events/event-codes';
 import { api } from '../api/http';
 import { IntentKeys } from '../api/idempotency';
@@ -141,7 +141,7 @@ function ActionForm(props: {
     return out;
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: SyntheticEvent) => {
     event.preventDefault();
     setBusy(true);
     form.setProblem(null);

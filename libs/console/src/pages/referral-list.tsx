@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import { REFERRAL_TYPES } from '../../../contracts/src/referral/code-lists';
 import { REFERRAL_STATUSES } from '../../../contracts/src/referral/referral-status';
 import { api, query } from '../api/http';
@@ -46,7 +46,7 @@ export function ReferralListPage(props: {
         ? t('list.outbox')
         : t('list.all'));
 
-  const apply = (event: FormEvent) => {
+  const apply = (event: SyntheticEvent) => {
     event.preventDefault();
     const { cursor: _cursor, ...rest } = draft;
     navigate(`${props.basePath}${query(rest)}`);

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import {
   CUSTODY_STATUSES,
   DOCUMENT_TYPES,
@@ -120,7 +120,7 @@ export function NewReferralPage() {
     }
   };
 
-  const onSubmit = (event: FormEvent) => {
+  const onSubmit = (event: SyntheticEvent) => {
     event.preventDefault();
     void run(true);
   };

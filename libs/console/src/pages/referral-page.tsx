@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import { api } from '../api/http';
 import { IntentKeys } from '../api/idempotency';
 import { ApiError } from '../api/problem';
@@ -160,7 +160,7 @@ function Messages(props: {
   });
   const [busy, setBusy] = useState(false);
 
-  const post = async (event: FormEvent) => {
+  const post = async (event: SyntheticEvent) => {
     event.preventDefault();
     setBusy(true);
     form.setProblem(null);

@@ -24,7 +24,7 @@ export function encodeBase64(bytes: Uint8Array): string {
 }
 
 export function utf8(text: string): Bytes {
-  return new TextEncoder().encode(text) as Bytes;
+  return new TextEncoder().encode(text);
 }
 
 export function concatBytes(...parts: readonly Uint8Array[]): Bytes {
