@@ -300,6 +300,8 @@ export const en = {
   'audit.bundle.none': 'No bundle yet: the log has no signed checkpoint yet.',
   'audit.entry.verified': 'Verified',
   'audit.entry.failed': 'Failed: {reason}',
+  'audit.entry.mismatch': 'the entry or its proof does not match the signed root',
+  'audit.entry.noCheckpoint': 'the checkpoint could not be verified',
   'audit.entry.pending': 'Not yet in a checkpoint',
   'audit.col.leaf': 'Leaf',
   'audit.col.time': 'Time',

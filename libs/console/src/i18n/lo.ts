@@ -297,6 +297,8 @@ export const lo: Record<TextKey, string> = {
   'audit.bundle.none': 'ຍັງບໍ່ມີຊຸດຫຼັກຖານ: ບັນທຶກຍັງບໍ່ມີຈຸດກວດທີ່ລົງລາຍເຊັນ.',
   'audit.entry.verified': 'ຢືນຢັນແລ້ວ',
   'audit.entry.failed': 'ບໍ່ຜ່ານ: {reason}',
+  'audit.entry.mismatch': 'ລາຍການ ຫຼື ຫຼັກຖານບໍ່ກົງກັບຮາກທີ່ລົງລາຍເຊັນ',
+  'audit.entry.noCheckpoint': 'ບໍ່ສາມາດກວດສອບຈຸດກວດໄດ້',
   'audit.entry.pending': 'ຍັງບໍ່ຢູ່ໃນຈຸດກວດ',
   'audit.col.leaf': 'ໃບທີ',
   'audit.col.time': 'ເວລາ',

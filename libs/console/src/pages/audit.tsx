@@ -269,7 +269,13 @@ export function AuditReferralPage(props: { id: string }) {
                       </span>
                     ) : verdict.state === 'failed' ? (
                       <span className="failed" data-state="failed">
-                        ✗ {t('audit.entry.failed', { reason: verdict.reason })}
+                        ✗{' '}
+                        {t('audit.entry.failed', {
+                          reason:
+                            verification?.checkpoint.ok === true
+                              ? t('audit.entry.mismatch')
+                              : t('audit.entry.noCheckpoint'),
+                        })}
                       </span>
                     ) : (
                       <span className="pending" data-state="pending">
