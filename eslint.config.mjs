@@ -108,6 +108,35 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // The web console runs in browsers (the type checker knows the DOM; these are for plain-JS
+    // rules), and Vite reads its config's default export.
+    files: ['libs/console/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'fetch',
+          'EventSource',
+          'crypto',
+          'atob',
+          'btoa',
+          'URL',
+          'URLSearchParams',
+          'TextEncoder',
+          'TextDecoder',
+          'DOMException',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
+    files: ['libs/console/vite.config.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
   ...layerRules(),
   prettier,
 );

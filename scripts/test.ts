@@ -45,11 +45,17 @@ async function main(): Promise<number> {
     await step('format check (prettier)', () => runOrThrow('npx', ['prettier', '--check', '.']));
     await step('lint (eslint)', () => runOrThrow('npx', ['eslint', '.', '--max-warnings=0']));
     await step('type check (tsc)', () => runOrThrow('npx', ['tsc', '--noEmit', '-p', '.']));
+    await step('type check (tsc, web console)', () =>
+      runOrThrow('npx', ['tsc', '--noEmit', '-p', 'libs/console']),
+    );
     await step('contract drift (docs/asyncapi.yaml)', () =>
       runOrThrow('npx', ['tsx', 'scripts/generate-asyncapi.ts', '--check']),
     );
   }
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
+  await step('build (web console, vite)', () =>
+    runOrThrow('npx', ['vite', 'build', '--config', 'libs/console/vite.config.ts']),
+  );
   await step('development keys', ensureDevKeys);
   const security = localSecurity('scram');
   const broker = defaultBrokerOptions(security, 'refuse');
