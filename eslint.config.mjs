@@ -134,7 +134,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/console/vite.config.ts'],
+    files: ['libs/console/vite.config.mts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   ...layerRules(),

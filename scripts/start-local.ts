@@ -38,10 +38,11 @@ async function main(): Promise<void> {
   const { security } = await step('infrastructure (keys, Kafka, database)', () =>
     infraUp(env.MIGRATION_DATABASE_URL),
   );
-  await step('build', () => runOrThrow('npx', ['nest', 'build']));
+  await step('build (hub and web console)', () => runOrThrow('npm', ['run', '-s', 'build']));
   const url = `http://${env.HOST}:${env.PORT}`;
   console.log(`
   Mekong Referral Hub on ${url}
+    the console: ${url}/console/  (development sign-in: pick a party and roles)
     readiness:  curl ${url}/health/ready
     a token:    TOKEN=$(npm run -s token -- --party LA-BOKEO-POLICE --role liaison_officer)
     who am I:   curl -H "Authorization: Bearer $TOKEN" ${url}/v1/me

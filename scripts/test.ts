@@ -53,9 +53,7 @@ async function main(): Promise<number> {
     );
   }
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
-  await step('build (web console, vite)', () =>
-    runOrThrow('npx', ['vite', 'build', '--config', 'libs/console/vite.config.ts']),
-  );
+  await step('build (web console, vite)', () => runOrThrow('npm', ['run', '-s', 'build:console']));
   await step('development keys', ensureDevKeys);
   const security = localSecurity('scram');
   const broker = defaultBrokerOptions(security, 'refuse');

@@ -15,7 +15,11 @@ describe('console dates', () => {
 
   it('shows it in Lao with the lo-LA locale', () => {
     const lao = formatDateTime(instant, 'lo', 'Asia/Vientiane');
-    expect(lao).toBe('18 ພ.ຈ. 2026, 8:30');
+    expect(lao).toBe('18 ພະຈິກ 2026, 08:30');
+    expect(formatDateTime('2026-12-31T17:05:00Z', 'lo', 'Asia/Vientiane')).toBe(
+      '1 ມັງກອນ 2027, 00:05',
+    );
+    expect(formatDate('2010-05-21', 'lo')).toBe('21 ພຶດສະພາ 2010');
   });
 
   it('shows the same instant in another zone the user chose', () => {

@@ -21,10 +21,54 @@ export function intlLocale(language: UiLanguage): string {
   return language === 'lo' ? 'lo-LA' : 'en-GB';
 }
 
-/** A date-time (RFC 3339) shown in the user's time zone and language. */
+/**
+ * Lao month names. Browsers' own Lao date data cannot be relied on: Chromium's ICU, for one,
+ * has none and silently formats `lo-LA` in English. So Lao dates are composed here from numbers
+ * that every browser computes right (the time zone arithmetic stays Intl's).
+ */
+const LAO_MONTHS = [
+  'ມັງກອນ',
+  'ກຸມພາ',
+  'ມີນາ',
+  'ເມສາ',
+  'ພຶດສະພາ',
+  'ມິຖຸນາ',
+  'ກໍລະກົດ',
+  'ສິງຫາ',
+  'ກັນຍາ',
+  'ຕຸລາ',
+  'ພະຈິກ',
+  'ທັນວາ',
+] as const;
+
+/** Year, month (1–12), day, hour and minute of `instant` on a wall clock in `timeZone`. */
+function wallClock(
+  instant: Date,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number } {
+  const shifted = new Date(instant.getTime() + zoneOffsetMinutes(instant, timeZone) * 60_000);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+  };
+}
+
+function laoDate(year: number, month: number, day: number): string {
+  return `${day} ${LAO_MONTHS[month - 1] ?? String(month)} ${year}`;
+}
+
+/** A date-time (RFC 3339) shown in the user's time zone and language (24-hour clock). */
 export function formatDateTime(iso: string, language: UiLanguage, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  if (language === 'lo') {
+    const t = wallClock(date, timeZone);
+    const time = `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+    return `${laoDate(t.year, t.month, t.day)}, ${time}`;
+  }
   return new Intl.DateTimeFormat(intlLocale(language), {
     dateStyle: 'medium',
     timeStyle: 'short',
@@ -36,6 +80,7 @@ export function formatDateTime(iso: string, language: UiLanguage, timeZone: stri
 export function formatDate(isoDate: string, language: UiLanguage): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
+  if (language === 'lo') return laoDate(Number(match[1]), Number(match[2]), Number(match[3]));
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return new Intl.DateTimeFormat(intlLocale(language), {
     dateStyle: 'medium',
