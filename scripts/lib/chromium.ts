@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 
 /** Where Debian's `chromium` package puts its launcher. */
 export const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -23,4 +24,29 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   return path;
+}
+
+/**
+ * Flags for Debian's Chromium on a machine with a closed network (and as root, hence no sandbox):
+ * without the background-networking ones Chromium keeps trying Google's hosts, and each refused
+ * connection is noise at best and a delay at worst.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts headless Chromium ({@link chromiumPath}: throws, saying how to install it, if missing). */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
 }

@@ -1,42 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AxeResults, ImpactValue, Result } from 'axe-core';
-import {
-  chromium,
-  type Browser,
-  type BrowserContextOptions,
-  type LaunchOptions,
-  type Page,
-} from 'playwright-core';
-import { chromiumPath } from '../../scripts/lib/chromium';
+import type { Browser, BrowserContextOptions, LaunchOptions, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium';
 import { repoRoot } from '../../scripts/lib/repo-root';
 
 /**
- * Flags for Debian's Chromium on a machine with a closed network (and as root, hence no sandbox):
- * without the background-networking ones Chromium keeps trying Google's hosts, and each refused
- * connection is noise at best and a delay at worst.
- */
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/**
- * Starts headless Chromium (Debian's, see {@link chromiumPath}: throws when it is missing, so a
- * browser test fails loudly instead of skipping).
+ * Starts headless Chromium (Debian's, see `chromiumPath`: throws when it is missing, so a browser
+ * test fails loudly instead of skipping).
  */
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    ...options,
-    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
-  });
+  return launchChromium(options);
 }
 
 /** A CSP violation as the page's `securitypolicyviolation` event reports it. */
