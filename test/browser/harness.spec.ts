@@ -39,34 +39,6 @@ describe('the browser harness', () => {
   beforeAll(async () => {
     // First, so that a machine without Chromium fails here, saying how to install it.
     browser = await launchBrowser();
-    app = await startTestApp();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    hubUrl = await app.getUrl();
-    pages = await serveStaticPages(
-      {
-        '/bad.html': {
-          contentType: 'text/html; charset=utf-8',
-          // An input with no label, and an inline script the CSP must refuse.
-          body: html(
-            'Bad page',
-            '<input type="text" id="q"><script>document.title = "inline script ran";</script>',
-          ),
-        },
-        '/good.html': {
-          contentType: 'text/html; charset=utf-8',
-          body: html('Good page', '<label for="q">Search</label><input type="text" id="q">'),
-        },
-        '/page.js': {
-          contentType: 'text/javascript; charset=utf-8',
-          body:
-            'if (document.title === "Bad page") {\n' +
-            '  console.error("harness: a deliberate console error");\n' +
-            '  setTimeout(() => { throw new Error("harness: a deliberate uncaught error"); });\n' +
-            '}\n',
-        },
-      },
-      { 'content-security-policy': STRICT_CSP },
-    );
   });
 
   afterEach(async () => {
@@ -75,11 +47,19 @@ describe('the browser harness', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await pages?.close();
   });
 
   describe("the hub's API documentation (/docs)", () => {
+    beforeAll(async () => {
+      app = await startTestApp();
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      hubUrl = await app.getUrl();
+    });
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
     it('renders its title with no console error, uncaught exception or CSP violation', async () => {
       const p = await page();
 
@@ -113,7 +93,40 @@ describe('the browser harness', () => {
     });
   });
 
+  // Pages of a server of the test's own: the harness's checks need no hub, no database, no Kafka.
   describe('a deliberately bad page under a strict CSP', () => {
+    beforeAll(async () => {
+      pages = await serveStaticPages(
+        {
+          '/bad.html': {
+            contentType: 'text/html; charset=utf-8',
+            // An input with no label, and an inline script the CSP must refuse.
+            body: html(
+              'Bad page',
+              '<input type="text" id="q"><script>document.title = "inline script ran";</script>',
+            ),
+          },
+          '/good.html': {
+            contentType: 'text/html; charset=utf-8',
+            body: html('Good page', '<label for="q">Search</label><input type="text" id="q">'),
+          },
+          '/page.js': {
+            contentType: 'text/javascript; charset=utf-8',
+            body:
+              'if (document.title === "Bad page") {\n' +
+              '  console.error("harness: a deliberate console error");\n' +
+              '  setTimeout(() => { throw new Error("harness: a deliberate uncaught error"); });\n' +
+              '}\n',
+          },
+        },
+        { 'content-security-policy': STRICT_CSP },
+      );
+    });
+
+    afterAll(async () => {
+      await pages?.close();
+    });
+
     it('reports the unlabelled input as a serious or critical axe violation', async () => {
       const p = await page();
       await p.goto(`${pages.url}/bad.html`);
@@ -159,16 +172,16 @@ describe('the browser harness', () => {
       );
       expect(problems.pageErrors).toEqual(['harness: a deliberate uncaught error']);
     });
-  });
 
-  it('writes screenshots as PNG files under artifacts/screenshots', async () => {
-    const p = await page();
-    await p.goto(`${pages.url}/good.html`);
+    it('writes screenshots as PNG files under artifacts/screenshots', async () => {
+      const p = await page();
+      await p.goto(`${pages.url}/good.html`);
 
-    const path = await screenshot(p, 'harness-good-page');
+      const path = await screenshot(p, 'harness-good-page');
 
-    expect(path).toMatch(/artifacts\/screenshots\/harness-good-page\.png$/);
-    expect(existsSync(path)).toBe(true);
-    await expect(screenshot(p, '../escape')).rejects.toThrow(/letters, digits/);
+      expect(path).toMatch(/artifacts\/screenshots\/harness-good-page\.png$/);
+      expect(existsSync(path)).toBe(true);
+      await expect(screenshot(p, '../escape')).rejects.toThrow(/letters, digits/);
+    });
   });
 });
