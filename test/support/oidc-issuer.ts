@@ -52,7 +52,17 @@ export function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcIssuer>
     { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Jest's --forceExit skips afterAll hooks: the issuer must not outlive the test process.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
