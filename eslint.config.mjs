@@ -57,6 +57,7 @@ export default tseslint.config(
       '.cache/',
       '.dev/',
       '.scratch/',
+      'artifacts/',
       'node_modules/',
       '*.config.js',
       '*.config.mjs',

@@ -18,8 +18,13 @@ const swc = [
   },
 ];
 
-/** @param {string} name @param {string[]} testMatch @param {number} timeout */
-const project = (name, testMatch, timeout) => ({
+/**
+ * `timeout` sets only the slow-test threshold: Jest takes `testTimeout` from the global config
+ * alone, so a project that needs longer sets it in a `setupFilesAfterEnv` file (see `browser`).
+ * @param {string} name @param {string[]} testMatch @param {number} timeout
+ * @param {Partial<import('jest').Config>} [extra]
+ */
+const project = (name, testMatch, timeout, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   rootDir: __dirname,
@@ -36,6 +41,7 @@ const project = (name, testMatch, timeout) => ({
   },
   setupFiles: ['reflect-metadata'],
   slowTestThreshold: timeout / 4000,
+  ...extra,
 });
 
 /** @type {import('jest').Config} */
@@ -57,6 +63,11 @@ module.exports = {
     project('e2e', ['<rootDir>/test/e2e/**/*.spec.ts'], 60_000),
     // Thousands of generated malformed and adversarial inputs at the HTTP API and partner topics.
     project('hostile', ['<rootDir>/test/hostile/**/*.spec.ts'], 120_000),
+    // The console in Debian's Chromium (playwright-core) against the real hub, PostgreSQL and
+    // Kafka; a missing Chromium fails these tests, it never skips them.
+    project('browser', ['<rootDir>/test/browser/**/*.spec.ts'], 120_000, {
+      setupFilesAfterEnv: ['<rootDir>/test/browser/timeout.setup.ts'],
+    }),
   ],
   testTimeout: 60_000,
 };

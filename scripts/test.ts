@@ -6,6 +6,7 @@ import { dropDatabase } from '../src/database/ensure-database';
 import { migrateDatabase } from '../src/database/migrate';
 import { resultsShapeProblems } from './bench/results-shape';
 import { appRoleUrl } from './lib/app-role';
+import { chromiumPath } from './lib/chromium';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
 import { hubKafkaEnv, localSecurity } from './lib/kafka-security';
@@ -24,10 +25,10 @@ function asAppRole(ownerUrl: string): string {
 }
 
 /**
- * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration and
- * end-to-end tests against a real PostgreSQL and a real Kafka broker in scram mode (SASL/SCRAM
- * and ACLs, as partners meet it): the hub logs in with its credentials, test partners as their
- * country's principal; then the benchmark's smoke run, then the fault tests on their own broker
+ * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration,
+ * end-to-end and browser tests (Debian's Chromium) against a real PostgreSQL and a real Kafka
+ * broker in scram mode (SASL/SCRAM and ACLs, as partners meet it): the hub logs in with its
+ * credentials, test partners as their country's principal; then the benchmark's smoke run, then the fault tests on their own broker
  * and database (`--skip-faults` leaves them out; so does a jest pattern, which means a targeted
  * run). Starts the broker when none is running and stops it afterwards, so no JVM is left behind;
  * reuses one of the same mode that was running, and refuses (saying what to do) one of the other
@@ -51,6 +52,13 @@ async function main(): Promise<number> {
     await step('contract drift (docs/asyncapi.yaml)', () =>
       runOrThrow('npx', ['tsx', 'scripts/generate-asyncapi.ts', '--check']),
     );
+  }
+  // Before anything slow: a full run includes the browser tests, which need Chromium.
+  if (positionals.length === 0) {
+    await step('chromium (browser tests)', () => {
+      console.log(`  ${chromiumPath()}`);
+      return Promise.resolve();
+    });
   }
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
   await step('build (web console, vite)', () => runOrThrow('npm', ['run', '-s', 'build:console']));
@@ -92,7 +100,7 @@ async function main(): Promise<number> {
       ...hubKafkaEnv(security),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };
-    code = await step('jest (unit, integration, e2e, hostile)', () =>
+    code = await step('jest (unit, medium, integration, e2e, hostile, browser)', () =>
       // --forceExit: a suite whose setup failed must not leave CI waiting on its open sockets.
       run('npx', ['jest', '--ci', '--runInBand', '--forceExit', ...positionals], env),
     );

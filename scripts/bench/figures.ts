@@ -4,7 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 export interface Goal {
   /** What is compared: `ratio` (hub / reference) or the figure's own `value`. */
   of: 'ratio' | 'value';
-  op: '>=' | '<=';
+  op: '>=' | '<=' | '<';
   bound: number;
 }
 
@@ -46,7 +46,9 @@ export function figure(
         ? false
         : goal.op === '>='
           ? judged >= goal.bound
-          : judged <= goal.bound;
+          : goal.op === '<='
+            ? judged <= goal.bound
+            : judged < goal.bound;
   }
   return {
     name,
