@@ -67,14 +67,13 @@ export class AuthGuard implements CanActivate {
       }
       return this.verifier.verify(match[1]);
     }
-    const secret = sessionSecretOf(request);
-    if (secret === undefined) {
+    if (sessionSecretOf(request) === undefined) {
       throw new AuthError(
         'missing-token',
         'Send "Authorization: Bearer <token>", or sign in to the console.',
       );
     }
-    const session = await this.sessions.find(secret);
+    const session = await this.sessions.forRequest(request);
     if (!session) {
       throw new AuthError('missing-token', 'Your console session has ended; sign in again.');
     }

@@ -1,9 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import type { Principal } from './principal';
 import { isRole, type Role } from './roles';
+import { sessionSecretOf } from './session-cookie';
 
 /** How the session's officer proved who they are. */
 export type SignInMethod = 'dev' | 'oidc';
@@ -44,6 +46,8 @@ const TOUCH_AFTER_MS = 60_000;
  */
 @Injectable()
 export class ConsoleSessions {
+  private readonly perRequest = new WeakMap<FastifyRequest, Promise<ConsoleSession | undefined>>();
+
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
@@ -87,6 +91,20 @@ export class ConsoleSessions {
     });
     if (!found) throw new Error(`cannot open a session for unregistered party ${principal.party}`);
     return { secret, principal: found, csrfToken, signedInBy, expiresAt };
+  }
+
+  /**
+   * The live session of the request's cookie, if any: looked up once per request, however many
+   * ask (the rate limiter, then the guard).
+   */
+  forRequest(request: FastifyRequest): Promise<ConsoleSession | undefined> {
+    let found = this.perRequest.get(request);
+    if (!found) {
+      const secret = sessionSecretOf(request);
+      found = secret === undefined ? Promise.resolve(undefined) : this.find(secret);
+      this.perRequest.set(request, found);
+    }
+    return found;
   }
 
   /** The live session whose cookie holds `secret`, or undefined (unknown, ended, idle). */

@@ -32,14 +32,11 @@ export async function serveConsole(fastify: FastifyInstance, consoleDir: string)
     });
     scope.get('/', (_request, reply) => reply.redirect(CONSOLE_PATH, 302));
     scope.get('/console', (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
-    scope.get('/console/*', (request, reply) => {
-      try {
-        return sendConsoleFile(root, request, reply);
-      } catch (error) {
-        // These routes are Fastify's, not Nest's: answer problem+json as the API would.
-        sendProblem(error, request, reply, logger);
-        return reply;
-      }
+    scope.get('/console/*', (request, reply) => sendConsoleFile(root, request, reply));
+    // These routes are Fastify's, not Nest's: their errors, and those of the hooks before them
+    // (a 429 of the rate limit), are answered with problem+json as the API's are.
+    scope.setErrorHandler((error, request, reply) => {
+      sendProblem(error, request, reply, logger);
     });
   });
 }

@@ -104,8 +104,10 @@ export class OidcSignIn {
       return_to: string;
       created_at: Date;
     }>(
-      `DELETE FROM console_logins WHERE state = $1
-       RETURNING code_verifier, nonce, return_to, created_at`,
+      // Used once: the row goes as it is read. (A CTE, so that the answer is plain rows.)
+      `WITH used AS (DELETE FROM console_logins WHERE state = $1
+         RETURNING code_verifier, nonce, return_to, created_at)
+       SELECT * FROM used`,
       [query.state ?? ''],
     );
     const login = rows[0];

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ConsoleSessions } from '../auth/console-sessions';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { AppConfig } from '../config/app-config';
 import { CORRELATION_HEADER } from '../common/logging/correlation';
@@ -59,7 +60,7 @@ export function hardenHttp(app: NestFastifyApplication, config: AppConfig): void
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
   const limiter = config.env.RATE_LIMIT_ENABLED
-    ? new RequestRateLimit(app.get(TokenVerifier), {
+    ? new RequestRateLimit(app.get(TokenVerifier), app.get(ConsoleSessions), {
         perOfficer: config.env.RATE_LIMIT_PER_OFFICER,
         perAddress: config.env.RATE_LIMIT_PER_ADDRESS,
         windowSeconds: config.env.RATE_LIMIT_WINDOW_SECONDS,

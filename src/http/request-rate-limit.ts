@@ -8,6 +8,11 @@ export interface TokenIdentifier {
   verify(token: string): Promise<Principal>;
 }
 
+/** What the limiter needs of the console's sessions: the session a request's cookie opens. */
+export interface SessionIdentifier {
+  forRequest(request: FastifyRequest): Promise<{ principal: Principal } | undefined>;
+}
+
 /** Limits of {@link RequestRateLimit}, from the environment. */
 export interface RateLimitSettings {
   perOfficer: number;
@@ -17,16 +22,19 @@ export interface RateLimitSettings {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
-/** Paths never limited: probes and scrapers must always get through. */
+/**
+ * Paths never limited: probes and scrapers must always get through, and the console's hashed
+ * files (fonts, scripts: a first page fetches a dozen, cached for a year after) cost a file read.
+ */
 export function isExemptFromRateLimit(path: string): boolean {
-  return path === '/metrics' || path.startsWith('/health/');
+  return path === '/metrics' || path.startsWith('/health/') || path.startsWith('/console/assets/');
 }
 
 /**
- * Rate limiting per caller, before the body is read. A request with a valid token counts against
- * its officer (`sub` + `party`), whatever address it comes from; any other request — no token, a
- * forged or expired one — counts against its client address, so that guessing tokens is limited
- * too. Tokens are verified with the auth guard's own verifier (a forged `sub` cannot pick someone
+ * Rate limiting per caller, before the body is read. A request with a valid token or console
+ * session counts against its officer (`sub` + `party`), whatever address it comes from; any other
+ * request — no token, a forged or expired one — counts against its client address, so that
+ * guessing tokens is limited too. Tokens are verified with the auth guard's own verifier (a forged `sub` cannot pick someone
  * else's bucket); it remembers verified tokens, so an officer's requests cost one map lookup.
  * Limits hold per hub instance.
  */
@@ -36,6 +44,7 @@ export class RequestRateLimit {
 
   constructor(
     private readonly verifier: TokenIdentifier,
+    private readonly sessions: SessionIdentifier,
     settings: RateLimitSettings,
   ) {
     this.officers = new TokenBuckets(settings.perOfficer, settings.windowSeconds);
@@ -44,7 +53,10 @@ export class RequestRateLimit {
 
   /** @throws CommonError `rate-limited` with `retryAfterSeconds` when the caller's bucket is empty. */
   async check(request: FastifyRequest): Promise<void> {
-    const officer = await this.officerOf(request.headers.authorization);
+    const officer =
+      request.headers.authorization === undefined
+        ? await this.sessionOfficer(request)
+        : await this.officerOf(request.headers.authorization);
     const decision =
       officer !== undefined
         ? this.officers.take(officer)
@@ -57,6 +69,11 @@ export class RequestRateLimit {
         { retryAfterSeconds: decision.retryAfterSeconds },
       );
     }
+  }
+
+  private async sessionOfficer(request: FastifyRequest): Promise<string | undefined> {
+    const session = await this.sessions.forRequest(request).catch(() => undefined);
+    return session && `officer:${session.principal.party}:${session.principal.sub}`;
   }
 
   private async officerOf(header: string | undefined): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { ConsoleSessions } from '../../src/auth/console-sessions';
 import { startTestApp } from '../support/test-app';
 import { strangerKey, tokenFor } from '../support/tokens';
 
@@ -240,6 +241,29 @@ describe('rate limits', () => {
     ];
 
     expect(statuses).toEqual([401, 401, 429]);
+  });
+
+  it("counts a console session against its officer, and limits the console's pages by address with 429 problem+json", async () => {
+    const session = await app
+      .get(ConsoleSessions)
+      .open(
+        { sub: 'console-officer', party: 'LA-BOKEO-POLICE', roles: ['liaison_officer'] },
+        'dev',
+      );
+    const cookie = `mrh_session=${session.secret}`;
+
+    const pages = [];
+    for (let i = 0; i < 3; i++) pages.push(await get('/console/'));
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await get('/v1/me').set('cookie', cookie)).status);
+    }
+
+    const limited = pages.at(-1);
+    expect(limited?.status).toBe(429);
+    expect(limited?.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(pages.map((p) => p.status)).not.toContain(500);
+    expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
   it('never limits the health probes', async () => {
