@@ -408,7 +408,7 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await page.locator('button[type="submit"]').click();
     await page.waitForLoadState('load');
     const consent = page.locator('button[type="submit"]');
-    if (page.url().startsWith(base) === false && (await consent.isVisible().catch(() => false))) {
+    if (!page.url().startsWith(base) && (await consent.isVisible().catch(() => false))) {
       await consent.click();
     }
     await page.waitForURL(`${base}/console/**`);
