@@ -258,6 +258,20 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await page.getByTestId('nav-outbox').click();
     await waitForVisible(page, `[data-testid="referral-row-${sentId}"]`);
     await checkAndShoot(page, 'outbox');
+
+    // A phone-sized screen: the list still fits, nothing scrolls sideways.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await waitForVisible(page, `[data-testid="referral-row-${sentId}"]`);
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+      375,
+    );
+    await checkAndShoot(page, 'outbox-phone');
+    await page.goto(`${base}/console/referrals/${sentId}`);
+    await waitForVisible(page, '[data-testid="message-list"]');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
+      375,
+    );
+    await checkAndShoot(page, 'referral-phone');
   });
 
   async function expectStatus(page: Page, label: string, timeout = 10_000): Promise<void> {
