@@ -324,6 +324,34 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await checkAndShoot(page, 'figures', [422]);
   });
 
+  it('creates one referral when the answer to a submit was lost and the officer clicks again', async () => {
+    const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    const reference = await fillVictimRepatriation(page, { consent: true });
+    let lost = 0;
+    // The hub creates the draft, but its answer never reaches the browser (a dropped connection).
+    await page.route('**/v1/referrals', async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.continue();
+      lost += 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+
+    await page.getByTestId('submit').click();
+    await waitForVisible(page, '[data-testid="error-summary"]');
+    await page.getByTestId('submit').click();
+    await page.waitForURL(/\/console\/referrals\/[0-9a-f-]{36}/);
+    await expectStatus(page, 'Submitted');
+
+    const officer = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer']);
+    const mine = await officer.get('/v1/referrals?direction=outbound&limit=100');
+    const withReference = mine.body.items.filter(
+      (r: { senderReference: string }) => r.senderReference === reference,
+    );
+    expect(lost).toBe(1);
+    expect(withReference).toHaveLength(1);
+    expect(withReference[0].id).toBe(idOf(page));
+  });
+
   it('lets an auditor verify a history in the browser and shows no personal data', async () => {
     const admin = await Officer.of(app, 'LA-PDPCHT', ['auditor']);
     expect((await admin.post('/v1/audit/checkpoint', {})).status).toBe(200);
