@@ -20,7 +20,9 @@ export interface FaultRunOptions {
  * or hub is left behind. Resolves with jest's exit code.
  */
 export async function runFaultTests(options: FaultRunOptions): Promise<number> {
-  if (options.build) await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
+  // `npm run build`: nest build empties dist/, so the console is built again after it.
+  if (options.build)
+    await step('build (hub and console)', () => runOrThrow('npm', ['run', '-s', 'build']));
   await step('development keys', ensureDevKeys);
   let infra: FaultInfra | undefined;
   const teardown = async (): Promise<void> => {

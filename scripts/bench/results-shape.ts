@@ -1,3 +1,5 @@
+import { CONSOLE_FIGURE_NAMES } from './console-bench';
+
 /** The figures every run reports, whatever their values (the smoke run checks they are there). */
 export const FIGURE_NAMES = [
   'e2e submit rate (HTTP → partner consumer)',
@@ -9,6 +11,7 @@ export const FIGURE_NAMES = [
   'inbound partner events applied',
   'e2e submit rate: hub vs naive endpoint',
   'hub peak RSS (VmHWM)',
+  ...CONSOLE_FIGURE_NAMES,
 ] as const;
 
 const KEYS = ['name', 'value', 'unit', 'reference', 'ratio', 'goal', 'met'];

@@ -372,6 +372,14 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     const text = await page.locator('main').innerText();
     for (const name of Object.values(NAMES)) expect(text).not.toContain(name.given);
     await checkAndShoot(page, 'audit-history');
+    const bundleHref = await page.getByTestId('bundle-download').getAttribute('href');
+    const bundle = await page.evaluate(async (href) => {
+      const res = await fetch(href ?? '');
+      return (await res.json()) as { referralId: string; entries: unknown[]; checkpoint: string };
+    }, bundleHref);
+    expect(bundle.referralId).toBe(sentId);
+    expect(bundle.entries.length).toBe(all.length);
+    expect(JSON.stringify(bundle)).not.toContain(NAMES.lao.given);
 
     await page.goto(`${base}/console/audit`);
     await page.getByTestId('verify-log').click();
