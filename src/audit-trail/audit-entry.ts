@@ -1,35 +1,6 @@
-import { canonicalJson } from '@hub/contracts';
+import { canonicalJson, type AuditActorKind, type AuditEntry } from '@hub/contracts';
 
-/** Who an audit entry says acted. */
-export type AuditActorKind = 'officer' | 'partner-system' | 'hub';
-
-/**
- * One entry of the audit trail as stored and as hashed into the transparency log. It names the
- * actor, the action, the referral and its state before and after, and carries a SHA-256 digest of
- * the payload — never personal data, so erasing personal data later cannot break the log.
- */
-export interface AuditEntry {
-  id: string;
-  recordedAt: string;
-  actorKind: AuditActorKind;
-  /** `sub` of an officer, `partner-system:CC`, or `hub`. */
-  actor: string;
-  actorParty: string | null;
-  actorRoles: string[];
-  /** e.g. `referral.submit`, `referral.read`, `partner-event.refused`. */
-  action: string;
-  referralId: string | null;
-  stateBefore: string | null;
-  stateAfter: string | null;
-  eventId: string | null;
-  /** Hex SHA-256 of the canonical JSON of what the action carried. */
-  payloadSha256: string | null;
-  /**
-   * e.g. the refusal code of a refused partner event, the overdue step, or (`referral.consent-override`)
-   * the reason the supervisor gave, verbatim.
-   */
-  outcome: string | null;
-}
+export type { AuditActorKind, AuditEntry } from '@hub/contracts';
 
 /**
  * The bytes of leaf `leafIndex`: the RFC 8785 JSON of the entry with its position in the log.

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_TYPES, HUB_SOURCE } from '@hub/contracts';
+import {
+  EVENT_TYPES,
+  HUB_SOURCE,
+  type ProvenEntry,
+  type StoredCheckpoint,
+  type VerificationReport,
+} from '@hub/contracts';
 import {
   MerkleTree,
   StreamingRoot,
@@ -13,40 +19,10 @@ import { AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { buildEvent } from '../outbox/hub-events';
 import { OutboxWriter } from '../outbox/outbox-writer';
-import {
-  leafBytes,
-  toAuditEntry,
-  type AuditEntry,
-  type AuditEntryRow,
-} from '../audit-trail/audit-entry';
+import { leafBytes, toAuditEntry, type AuditEntryRow } from '../audit-trail/audit-entry';
 import { HubSigningKey } from '../common/hub-signing-key';
 
-/** A signed tree head of the audit log. */
-export interface StoredCheckpoint {
-  size: number;
-  rootHash: string;
-  note: string;
-  createdAt: string;
-}
-
-/** An entry with its place in the log and its proof against a checkpoint. */
-export interface ProvenEntry {
-  leafIndex: number | null;
-  entry: AuditEntry;
-  /** Base64 nodes proving inclusion in the checkpoint; null while not covered by it yet. */
-  inclusionProof: string[] | null;
-}
-
-/** What `GET /v1/audit/verify` found. */
-export interface VerificationReport {
-  ok: boolean;
-  entriesChecked: number;
-  checkpointsChecked: number;
-  firstBadEntry?: { leafIndex: number; entryId: string | null; reason: string };
-  failedCheckpoint?: { size: number; reason: string };
-  elapsedMs: number;
-  entriesPerSecond: number;
-}
+export type { ProvenEntry, StoredCheckpoint, VerificationReport } from '@hub/contracts';
 
 interface LeafRow extends AuditEntryRow {
   leaf_index: string;

@@ -16,11 +16,10 @@ import {
   Matches,
 } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PARTY_CODE_PATTERN } from '@hub/contracts';
+import { PARTY_CODE_PATTERN, type AuthOptionsView, type SessionView } from '@hub/contracts';
 import { AuthError } from '../auth/auth.error';
 import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { ConsoleSessions } from '../auth/console-sessions';
-import type { Principal } from '../auth/principal';
 import { Public } from '../auth/public.decorator';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import { ROLES, type Role } from '../auth/roles';
@@ -29,7 +28,7 @@ import { CommonError } from '../common/problem/common.error';
 import { validationFailed } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { OidcSignIn } from './oidc-sign-in';
-import { registryParties, type RegistryParty } from './registry.controller';
+import { registryParties } from './registry.controller';
 
 /** Where the console lives; a sign-in returns only to a page of it. */
 export const CONSOLE_PATH = '/console/';
@@ -56,15 +55,6 @@ class DevSignInBody {
   sub?: string;
 }
 
-/** What the console learns of its session (never a token). */
-interface SessionAnswer {
-  principal: Principal;
-  /** Echo it in `X-CSRF-Token` on every state-changing request. */
-  csrfToken: string | null;
-  expiresAt: string | null;
-  signedInBy: 'dev' | 'oidc' | 'bearer';
-}
-
 /**
  * The console's sign-in and session routes (outside `/v1`: they concern the browser, not the
  * API's resources). Production: `GET /auth/sign-in` → the identity provider → `GET
@@ -84,12 +74,7 @@ export class ConsoleAuthController {
   @Get('options')
   @Public()
   @ApiOperation({ summary: 'How one may sign in to the console (and, in development, as whom)' })
-  options(): {
-    devSignIn: boolean;
-    oidc: boolean;
-    parties: RegistryParty[];
-    roles: readonly Role[];
-  } {
+  options(): AuthOptionsView {
     const dev = this.config.env.AUTH_DEV_ISSUER_ENABLED;
     return {
       devSignIn: dev,
@@ -108,7 +93,7 @@ export class ConsoleAuthController {
     @Body() body: DevSignInBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<SessionAnswer> {
+  ): Promise<SessionView> {
     if (!this.config.env.AUTH_DEV_ISSUER_ENABLED) {
       throw new CommonError('not-found', 'Development sign-in is off on this hub.');
     }
@@ -173,7 +158,7 @@ export class ConsoleAuthController {
   @Get('session')
   @RequirePermission('identity.read')
   @ApiOperation({ summary: 'The signed-in officer and the CSRF token of the console session' })
-  session(@Req() request: AuthenticatedRequest): SessionAnswer {
+  session(@Req() request: AuthenticatedRequest): SessionView {
     const session = request.consoleSession;
     return {
       principal: request.principal,

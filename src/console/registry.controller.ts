@@ -1,27 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { RegistryParty, RegistryView } from '@hub/contracts';
 import { RequirePermission } from '../auth/require-permission.decorator';
 import { AppConfig } from '../config/app-config';
 import type { PartyRegistry } from '../parties/party-registry';
 
-/** A registered party as forms and lists show it. */
-export interface RegistryParty {
-  code: string;
-  country: string;
-  /** In English. */
-  name: string;
-  /** In the party's own language. */
-  localName: string;
-  /** `http`: a Lao agency using the API; `kafka`: served by its country's partner system. */
-  channel: 'http' | 'kafka';
-}
-
-/** A border checkpoint where hand-overs take place. */
-export interface RegistryCheckpoint {
-  code: string;
-  name: string;
-  countries: readonly string[];
-}
+export type { RegistryCheckpoint, RegistryParty } from '@hub/contracts';
 
 /** Every registered party, as {@link RegistryParty}. */
 export function registryParties(registry: PartyRegistry): RegistryParty[] {
@@ -45,7 +29,7 @@ export class RegistryController {
   @ApiOperation({
     summary: 'Registered parties (names in English and their own language) and border checkpoints',
   })
-  registry(): { parties: RegistryParty[]; checkpoints: RegistryCheckpoint[] } {
+  registry(): RegistryView {
     const registry = this.config.registry;
     return {
       parties: registryParties(registry),

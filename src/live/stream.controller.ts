@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { StreamEvent } from '@hub/contracts';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { grantOf } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
@@ -57,7 +58,7 @@ export class StreamController {
     const unsubscribe = this.live.subscribe(
       (update) => {
         if (!visible(update)) return;
-        const data = {
+        const data: StreamEvent = {
           referralId: update.referralId,
           version: update.version,
           status: update.status,

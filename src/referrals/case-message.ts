@@ -1,25 +1,6 @@
-/** Delivery state of a case message: sent → delivered (partner's receipt) → read (over HTTP). */
-export type DeliveryState = 'sent' | 'delivered' | 'read';
+import type { CaseMessageView } from '@hub/contracts';
 
-/** A case message as the HTTP API shows it. */
-export interface CaseMessageView {
-  id: string;
-  referralId: string;
-  /** The referral's change number this message took. */
-  seq: number;
-  authorParty: string;
-  author: string;
-  language: string;
-  /** Null once the referral's personal data is erased. */
-  body: string | null;
-  attachments: unknown[];
-  createdAt: string;
-  deliveredAt: string | null;
-  readAt: string | null;
-  state: DeliveryState;
-  /** `outbound` for the viewer's own party's messages. */
-  direction: 'outbound' | 'inbound';
-}
+export type { CaseMessageView, DeliveryState } from '@hub/contracts';
 
 /** A row of `case_messages` as stored, its body and attachments sealed. */
 export interface SealedCaseMessageRow {

@@ -1,59 +1,11 @@
 import { grantOf } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
+import type { ReferralView } from '@hub/contracts';
 import type { ReferralRecord } from './referral.record';
-import { availableActions } from './referral-lifecycle';
 
-/**
- * A referral as the HTTP API shows it to one caller. `content` (personal data) only in the
- * single-referral view of its parties' officers; lists carry metadata only; auditors' single view
- * carries metadata and `personalData: "withheld"`.
- */
-export interface ReferralView {
-  id: string;
-  type: string;
-  status: string;
-  priority: string;
-  from: string;
-  to: string;
-  /** `outbound` for the sender, `inbound` for the receiver, `null` for others (auditors). */
-  direction: 'outbound' | 'inbound' | null;
-  senderReference: string;
-  receiverReference: string | null;
-  handlingCode: string;
-  origin: 'http' | 'kafka';
-  /** Optimistic-concurrency token, also sent as `ETag`. */
-  version: number;
-  /** Last change number (`referralseq`); 0 while a draft. */
-  referralSeq: number;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  closedAt: string | null;
-  /**
-   * Lifecycle actions the caller may take now: the lifecycle's for its side, none for a withheld
-   * view, an auditor, or a party that acts through its partner system.
-   */
-  availableActions: string[];
-  /** The earliest step still waiting, and whether its deadline has passed. */
-  nextDeadline: { step: string; dueAt: string; waitingFor: string; overdue: boolean } | null;
-  /**
-   * The referral's last numbered change (lifecycle step or case message) and, when the
-   * counterpart is a partner system, when it confirmed receipt (`null`: not yet, or never asked).
-   */
-  lastChange: {
-    seq: number;
-    action: string;
-    byParty: string;
-    at: string;
-    deliveredAt: string | null;
-  } | null;
-  /** The referral content (single-referral view only); null once the personal data is erased. */
-  content?: Record<string, unknown> | null;
-  /** When the personal data was erased (crypto-shredded); null while it is kept. */
-  personalDataErasedAt: string | null;
-  /** Only when the caller may not see the personal data: `content` is left out on purpose. */
-  personalData?: 'withheld';
-}
+/** The view's shape is the contract's (libs/contracts/src/http/views.ts), shared with the console. */
+export type { ReferralView };
+import { availableActions } from './referral-lifecycle';
 
 /**
  * How much of a referral a view shows: `full` with its content (a party's single view),

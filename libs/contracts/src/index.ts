@@ -7,3 +7,4 @@ export * from './canonical-json';
 export * from './cloudevents';
 export * from './schema';
 export * from './uuid';
+export * from './http/views';

@@ -1,154 +1,49 @@
 /*
- * Shapes of the hub's HTTP answers as the console reads them (src/referrals/referral.view.ts,
- * src/referrals/case-message.ts, src/audit, src/reporting, the /auth routes).
+ * Shapes of the hub's HTTP answers as the console reads them: the contract's own types
+ * (libs/contracts/src/http/views.ts, which the hub's routes answer with), under the console's
+ * short names. Only the yearly figures' shape is described here (src/reporting).
  */
+import type {
+  AuditEntry,
+  AuthOptionsView,
+  CaseMessageView,
+  CheckpointView,
+  HistoryView,
+  LastChangeView,
+  NextDeadlineView,
+  PageView,
+  PrincipalView,
+  ReferralView,
+  RegistryCheckpoint,
+  RegistryParty,
+  RegistryView,
+  RoleName,
+  SessionView,
+  StoredCheckpoint,
+  StreamEvent,
+  VerificationReport,
+} from '../../../contracts/src/http/views';
 
-export type Role = 'liaison_officer' | 'supervisor' | 'auditor' | 'admin';
-
-export interface Principal {
-  sub: string;
-  party: string;
-  country: string;
-  channel: string;
-  roles: Role[];
-}
-
-export interface Session {
-  principal: Principal;
-  csrfToken: string;
-  expiresAt: string;
-}
-
-export interface RegistryParty {
-  code: string;
-  country: string;
-  name: string;
-  localName: string;
-  channel: 'http' | 'kafka';
-}
-
-export interface RegistryCheckpoint {
-  code: string;
-  name: string;
-  countries: string[];
-}
-
-export interface Registry {
-  parties: RegistryParty[];
-  checkpoints: RegistryCheckpoint[];
-}
-
-export interface AuthOptions {
-  devSignIn: boolean;
-  oidc: boolean;
-  parties: RegistryParty[];
-  roles: string[];
-}
-
-export interface NextDeadline {
-  step: string;
-  dueAt: string;
-  overdue: boolean;
-}
-
-export interface LastChange {
-  seq: number;
-  action: string;
-  byParty: string;
-  at: string;
-  deliveredAt: string | null;
-}
-
-export interface ReferralView {
-  id: string;
-  type: string;
-  status: string;
-  priority: string;
-  from: string;
-  to: string;
-  direction: 'outbound' | 'inbound' | null;
-  senderReference: string;
-  receiverReference: string | null;
-  handlingCode: string;
-  origin: 'http' | 'kafka';
-  version: number;
-  referralSeq: number;
-  createdAt: string;
-  updatedAt: string;
-  submittedAt: string | null;
-  closedAt: string | null;
-  availableActions: string[];
-  content?: Record<string, unknown> | null;
-  personalDataErasedAt: string | null;
-  personalData?: 'withheld';
-  nextDeadline?: NextDeadline | null;
-  lastChange?: LastChange | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface CaseMessage {
-  id: string;
-  referralId: string;
-  seq: number;
-  authorParty: string;
-  author: string;
-  language: string;
-  body: string | null;
-  attachments: unknown[];
-  createdAt: string;
-  deliveredAt: string | null;
-  readAt: string | null;
-  state: 'sent' | 'delivered' | 'read';
-  direction: 'outbound' | 'inbound';
-}
-
-export interface StoredCheckpoint {
-  size: number;
-  rootHash: string;
-  note: string;
-  createdAt: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  recordedAt: string;
-  actorKind: string;
-  actor: string;
-  actorParty: string | null;
-  actorRoles: string[];
-  action: string;
-  referralId: string | null;
-  stateBefore: string | null;
-  stateAfter: string | null;
-  eventId: string | null;
-  payloadSha256: string | null;
-  outcome: string | null;
-}
-
-export interface History {
-  referralId: string;
-  checkpoint: StoredCheckpoint | null;
-  items: { leafIndex: number | null; entry: AuditEntry; inclusionProof: string[] | null }[];
-}
-
-export interface CheckpointAnswer extends StoredCheckpoint {
-  origin: string;
-  verifierKey: string;
-}
-
-export interface VerificationReport {
-  ok: boolean;
-  entriesChecked: number;
-  checkpointsChecked: number;
-  firstBadEntry?: { leafIndex: number; entryId: string | null; reason: string };
-  failedCheckpoint?: { size: number; reason: string };
-  elapsedMs: number;
-  entriesPerSecond: number;
-}
+export type {
+  AuditEntry,
+  ReferralView,
+  RegistryCheckpoint,
+  RegistryParty,
+  StoredCheckpoint,
+  StreamEvent,
+  VerificationReport,
+};
+export type Role = RoleName;
+export type Principal = PrincipalView;
+export type Session = SessionView;
+export type Registry = RegistryView;
+export type AuthOptions = AuthOptionsView;
+export type NextDeadline = NextDeadlineView;
+export type LastChange = LastChangeView;
+export type Page<T> = PageView<T>;
+export type CaseMessage = CaseMessageView;
+export type CheckpointAnswer = CheckpointView;
+export type History = HistoryView;
 
 /** A count as `/v1/stats` reports it: exact, or `<5` where small counts are suppressed. */
 export type ReportedCount = number | '<5';
@@ -190,12 +85,4 @@ export interface StatsReport {
     medianHours: number | null;
     p90Hours: number | null;
   }[];
-}
-
-/** An event of `GET /v1/stream` (event name `referral`). */
-export interface StreamEvent {
-  referralId: string;
-  version: number;
-  status: string;
-  kind: 'changed' | 'message' | 'delivery';
 }

@@ -261,7 +261,7 @@ function ReferralRow(props: { referral: ReferralView; linkTo: (id: string) => st
 export function Deadline(props: { referral: ReferralView }) {
   const { t, code, dateTime } = useApp();
   const d = props.referral.nextDeadline;
-  if (d === undefined || d === null) return <span>{t('common.none')}</span>;
+  if (d === null) return <span>{t('common.none')}</span>;
   return d.overdue ? (
     <span className="deadline deadline-overdue" data-testid="deadline-overdue">
       <strong>⚠ {t('deadline.overdue', { date: dateTime(d.dueAt) })}</strong> (
@@ -277,7 +277,7 @@ export function Deadline(props: { referral: ReferralView }) {
 export function Delivery(props: { referral: ReferralView }) {
   const { t, dateTime, session } = useApp();
   const change = props.referral.lastChange;
-  if (change === undefined || change === null) return <span>{t('common.none')}</span>;
+  if (change === null) return <span>{t('common.none')}</span>;
   if (change.byParty !== session?.principal.party && props.referral.direction !== null) {
     return <span data-testid="delivery-theirs">{t('delivery.theirs')}</span>;
   }
