@@ -62,75 +62,38 @@ export function ReferralListPage(props: {
       {props.headingLevel === 2 ? <h2>{title}</h2> : <h1>{title}</h1>}
       <form className="filters panel" onSubmit={apply} data-testid="list-filters">
         <h2 className="visually-hidden">{t('list.filters')}</h2>
-        <div className="field">
-          <label htmlFor="filter-direction">{t('list.direction')}</label>
-          <select
-            id="filter-direction"
-            value={draft['direction'] ?? ''}
-            data-testid="filter-direction"
-            onChange={(e) => {
-              set('direction', e.target.value);
-            }}
-          >
-            <option value="">{t('list.any')}</option>
-            <option value="inbound">{code('direction', 'inbound')}</option>
-            <option value="outbound">{code('direction', 'outbound')}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-status">{t('list.status')}</label>
-          <select
-            id="filter-status"
-            value={draft['status'] ?? ''}
-            data-testid="filter-status"
-            onChange={(e) => {
-              set('status', e.target.value);
-            }}
-          >
-            <option value="">{t('list.any')}</option>
-            {REFERRAL_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {code('status', s)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-counterpart">{t('list.counterpart')}</label>
-          <select
-            id="filter-counterpart"
-            value={draft['counterpart'] ?? ''}
-            data-testid="filter-counterpart"
-            onChange={(e) => {
-              set('counterpart', e.target.value);
-            }}
-          >
-            <option value="">{t('list.any')}</option>
-            {counterparts.map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.code} — {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="filter-type">{t('list.type')}</label>
-          <select
-            id="filter-type"
-            value={draft['type'] ?? ''}
-            data-testid="filter-type"
-            onChange={(e) => {
-              set('type', e.target.value);
-            }}
-          >
-            <option value="">{t('list.any')}</option>
-            {REFERRAL_TYPES.map((s) => (
-              <option key={s} value={s}>
-                {code('type', s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          name="direction"
+          label={t('list.direction')}
+          value={draft['direction']}
+          anyLabel={t('list.any')}
+          onChange={set}
+          options={['inbound', 'outbound'].map((d) => ({ value: d, label: code('direction', d) }))}
+        />
+        <FilterSelect
+          name="status"
+          label={t('list.status')}
+          value={draft['status']}
+          anyLabel={t('list.any')}
+          onChange={set}
+          options={REFERRAL_STATUSES.map((s) => ({ value: s, label: code('status', s) }))}
+        />
+        <FilterSelect
+          name="counterpart"
+          label={t('list.counterpart')}
+          value={draft['counterpart']}
+          anyLabel={t('list.any')}
+          onChange={set}
+          options={counterparts.map((p) => ({ value: p.code, label: `${p.code} — ${p.name}` }))}
+        />
+        <FilterSelect
+          name="type"
+          label={t('list.type')}
+          value={draft['type']}
+          anyLabel={t('list.any')}
+          onChange={set}
+          options={REFERRAL_TYPES.map((s) => ({ value: s, label: code('type', s) }))}
+        />
         <div className="field checkbox">
           <input
             id="filter-overdue"
@@ -255,6 +218,38 @@ function ReferralRow(props: { referral: ReferralView; linkTo: (id: string) => st
       </td>
       <td data-label={t('col.updated')}>{dateTime(r.updatedAt)}</td>
     </tr>
+  );
+}
+
+/** One filter of the list: a labelled select whose empty choice means "any". */
+function FilterSelect(props: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  anyLabel: string;
+  options: readonly { value: string; label: string }[];
+  onChange: (name: string, value: string) => void;
+}) {
+  const id = `filter-${props.name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        value={props.value ?? ''}
+        data-testid={id}
+        onChange={(e) => {
+          props.onChange(props.name, e.target.value);
+        }}
+      >
+        <option value="">{props.anyLabel}</option>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
