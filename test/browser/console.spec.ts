@@ -10,6 +10,7 @@ import {
   screenshot,
   waitForVisible,
 } from '../support/browser';
+import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
 import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer';
 import { partnerEvent } from '../support/partner-events';
@@ -410,6 +411,24 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await page.getByTestId('nav-inbox').click();
     await page.waitForLoadState('networkidle');
     expect(await page.locator(`[data-testid="referral-row-${sentId}"]`).count()).toBe(0);
+  });
+
+  it('sends an officer whose session ended back to sign-in, then to the page they were opening', async () => {
+    const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    await page.goto(`${base}/console/referrals/${sentId}`);
+    await waitForVisible(page, '[data-testid="referral-status"]');
+
+    // The session ends on the hub (idle, expired, or signed out from another window).
+    await app
+      .get(Transactions)
+      .query(`DELETE FROM console_sessions WHERE party = 'LA-BOKEO-POLICE'`);
+    await page.getByTestId('nav-outbox').click();
+
+    await waitForVisible(page, '[data-testid="sign-in-party"]');
+    await page.getByTestId('sign-in-party').selectOption('LA-BOKEO-POLICE');
+    await page.getByTestId('sign-in-submit').click();
+    await waitForVisible(page, `[data-testid="referral-row-${sentId}"]`);
+    expect(page.url()).toContain('direction=outbound');
   });
 
   it('renders a hostile name and message as text, and refuses a POST without the CSRF token', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
 import request from 'supertest';
 import { grantOf, type Scope } from '../../src/auth/permissions';
 import { ROLES, type Role } from '../../src/auth/roles';
@@ -37,8 +38,11 @@ type Target = 'draft' | 'submitted' | 'closed';
 /** How to call one route: the request, and the referral it targets (if any). */
 interface RouteCall {
   target: Target | null;
-  /** Status of a call the table allows. */
-  allowed: 200 | 201;
+  /**
+   * Status of a call the table allows. The console's sign-in routes answer 404 on this hub,
+   * which has no identity provider: public means the call reaches the route, not that it succeeds.
+   */
+  allowed: 200 | 201 | 204 | 404;
   build: (referral: string | null) => { path: string; body?: unknown };
 }
 
@@ -128,6 +132,26 @@ const CALLS: Record<string, RouteCall> = {
   },
   'GET /v1/stats': { target: null, allowed: 200, build: () => ({ path: '/v1/stats' }) },
   'GET /v1/stats.csv': { target: null, allowed: 200, build: () => ({ path: '/v1/stats.csv' }) },
+  'GET /v1/registry': { target: null, allowed: 200, build: () => ({ path: '/v1/registry' }) },
+  // Server-sent events: `call` reads the first event of an allowed stream and hangs up.
+  'GET /v1/stream': { target: null, allowed: 200, build: () => ({ path: '/v1/stream' }) },
+  'GET /auth/options': { target: null, allowed: 200, build: () => ({ path: '/auth/options' }) },
+  'POST /auth/dev-sign-in': {
+    target: null,
+    allowed: 200,
+    build: () => ({
+      path: '/auth/dev-sign-in',
+      body: { party: 'LA-BOKEO-POLICE', roles: ['liaison_officer'] },
+    }),
+  },
+  'GET /auth/sign-in': { target: null, allowed: 404, build: () => ({ path: '/auth/sign-in' }) },
+  'GET /auth/callback': {
+    target: null,
+    allowed: 404,
+    build: () => ({ path: '/auth/callback?code=c&state=s' }),
+  },
+  'GET /auth/session': { target: null, allowed: 200, build: () => ({ path: '/auth/session' }) },
+  'POST /auth/sign-out': { target: null, allowed: 204, build: () => ({ path: '/auth/sign-out' }) },
 };
 
 const keyOf = (rule: Pick<RouteRule, 'method' | 'path'>): string => `${rule.method} ${rule.path}`;
@@ -158,6 +182,27 @@ describe('authorisation of every route', () => {
     const agent = request(app.getHttpServer());
     const pending = method === 'POST' ? agent.post(path) : agent.get(path);
     if (token !== null) pending.auth(token, { type: 'bearer' });
+    // An event stream never ends: keep its first chunk and hang up; read anything else whole.
+    pending.buffer(true).parse((response, done) => {
+      // At run time the parser gets Node's response, which supertest's types do not say.
+      const res = response as unknown as IncomingMessage;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          res.destroy();
+          done(null, { stream: text });
+        }
+      });
+      res.on('end', () => {
+        try {
+          done(null, text === '' ? {} : JSON.parse(text));
+        } catch {
+          done(null, { text });
+        }
+      });
+    });
     return body === undefined ? pending : pending.send(body as object);
   }
 
@@ -222,8 +267,12 @@ describe('authorisation of every route', () => {
     }
   });
 
-  it('guards every /v1 route with an action, and leaves only the probes and metrics public', () => {
+  it("guards every /v1 route with an action, and leaves only the probes, metrics and the console's sign-in public", () => {
     expect(routes.filter((r) => r.access === 'public').map(keyOf)).toEqual([
+      'GET /auth/callback',
+      'POST /auth/dev-sign-in',
+      'GET /auth/options',
+      'GET /auth/sign-in',
       'GET /health/live',
       'GET /health/ready',
       'GET /metrics',

@@ -16,6 +16,8 @@ export interface AppState {
   registry: Registry | null;
   party: (code: string) => RegistryParty | undefined;
   refreshSession: () => Promise<void>;
+  /** The console page to go back to after signing in (below `/console`, e.g. `/referrals/…`). */
+  returnTo: string;
   hasRole: (...roles: string[]) => boolean;
 }
 

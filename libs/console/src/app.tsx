@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, setCsrfToken } from './api/http';
+import { api, onSessionEnded, setCsrfToken } from './api/http';
 import { ApiError } from './api/problem';
 import type { Registry, Session } from './api/types';
 import { AppContext, useApp, type AppState } from './app-context';
@@ -45,6 +45,7 @@ export function App() {
   const [sessionState, setSessionState] = useState<'loading' | 'in' | 'out' | 'error'>('loading');
   const [sessionError, setSessionError] = useState<unknown>(undefined);
   const [registry, setRegistry] = useState<Registry | null>(null);
+  const [returnTo, setReturnTo] = useState('/');
   const location = useLocation();
 
   useEffect(() => {
@@ -98,17 +99,34 @@ export function App() {
       party: (code) => registry?.parties.find((p) => p.code === code),
       refreshSession,
       hasRole,
+      returnTo,
     };
-  }, [language, timeZone, session, registry, refreshSession]);
+  }, [language, timeZone, session, registry, refreshSession, returnTo]);
 
-  // Signed out: the sign-in page; signed in on the sign-in page: home.
+  // A 401 from any API call: the session ended; sign in again, then come back here.
+  useEffect(() => {
+    onSessionEnded(() => {
+      closeStream();
+      setCsrfToken(null);
+      setSession(null);
+      setSessionState('out');
+    });
+    return () => {
+      onSessionEnded(null);
+    };
+  }, []);
+
+  // Signed out: the sign-in page, remembering where the officer was; signed in on the sign-in
+  // page: back there (home by default).
+  const here = `${location.path}${location.search.size > 0 ? `?${location.search.toString()}` : ''}`;
   useEffect(() => {
     if (sessionState === 'out' && location.path !== '/sign-in') {
+      setReturnTo(here);
       navigate('/sign-in', { replace: true });
     } else if (sessionState === 'in' && location.path === '/sign-in') {
-      navigate('/', { replace: true });
+      navigate(returnTo, { replace: true });
     }
-  }, [sessionState, location.path]);
+  }, [sessionState, location.path, here, returnTo]);
 
   const signOut = async () => {
     try {

@@ -7,6 +7,16 @@ import { ApiError, toProblem } from './problem';
  */
 let csrfToken: string | null = null;
 
+let sessionEnded: (() => void) | null = null;
+
+/**
+ * Called when the hub answers 401 to an API call: the session ended (idle, expired, signed out
+ * elsewhere), so the console goes back to its sign-in page instead of showing an error.
+ */
+export function onSessionEnded(handler: (() => void) | null): void {
+  sessionEnded = handler;
+}
+
 /** Remembers the session's CSRF token (kept in memory only, never in storage). */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -48,6 +58,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   } catch {
     body = undefined;
   }
+  if (response.status === 401 && !path.startsWith('/auth/')) sessionEnded?.();
   if (!response.ok) throw new ApiError(toProblem(response.status, body));
   return body as T;
 }

@@ -8,7 +8,7 @@ import { BASE } from '../router';
 import { useLoad } from '../use-load';
 
 export function SignInPage() {
-  const { t, code, refreshSession } = useApp();
+  const { t, code, refreshSession, returnTo: back } = useApp();
   const options = useLoad(() => api<AuthOptions>('/auth/options'), 'options');
   const [party, setParty] = useState('');
   const [roles, setRoles] = useState<string[]>(['liaison_officer']);
@@ -30,7 +30,7 @@ export function SignInPage() {
   };
 
   const opts = options.data;
-  const returnTo = `${BASE}/`;
+  const returnTo = `${BASE}${back}`;
   return (
     <section className="sign-in">
       <h1>{t('signIn.title')}</h1>
