@@ -353,6 +353,28 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     expect(withReference[0].id).toBe(idOf(page));
   });
 
+  it('says clearly when someone else changed the referral since the page showed it (If-Match)', async () => {
+    const officer = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer']);
+    const id = await officer.send(victimReferral('VN-MPS'));
+    const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    // This page hears no live notices (a stream cut by a proxy, say): what it shows goes stale.
+    await page.route('**/v1/stream', (route) => route.abort());
+    await page.goto(`${base}/console/referrals/${id}`);
+    await expectStatus(page, 'Submitted');
+
+    await vn.act('VN-MPS', EVENT_TYPES.referralAcknowledged, { referralId: id }, 1);
+    await page.getByTestId('action-withdraw').click();
+    await page
+      .locator('[data-testid="action-form-withdraw"] [name="reason"]')
+      .fill('Opened in error.');
+    await page.getByTestId('action-confirm-withdraw').click();
+
+    await waitForVisible(page, '[data-testid="stale-warning"]');
+    expect((await officer.get(`/v1/referrals/${id}`)).body.status).toBe('ACKNOWLEDGED');
+    await page.getByTestId('stale-reload').click();
+    await expectStatus(page, 'Acknowledged');
+  });
+
   it('lets an auditor verify a history in the browser and shows no personal data', async () => {
     const admin = await Officer.of(app, 'LA-PDPCHT', ['auditor']);
     expect((await admin.post('/v1/audit/checkpoint', {})).status).toBe(200);
@@ -418,17 +440,19 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await page.goto(`${base}/console/referrals/${sentId}`);
     await waitForVisible(page, '[data-testid="referral-status"]');
 
-    // The session ends on the hub (idle, expired, or signed out from another window).
+    // The session ends on the hub (idle, expired, or signed out from another window); the
+    // officer then opens the outbox from a bookmark.
     await app
       .get(Transactions)
       .query(`DELETE FROM console_sessions WHERE party = 'LA-BOKEO-POLICE'`);
-    await page.getByTestId('nav-outbox').click();
+    await page.goto(`${base}/console/referrals?direction=outbound`);
 
     await waitForVisible(page, '[data-testid="sign-in-party"]');
+    expect(page.url()).toBe(`${base}/console/sign-in`);
     await page.getByTestId('sign-in-party').selectOption('LA-BOKEO-POLICE');
     await page.getByTestId('sign-in-submit').click();
     await waitForVisible(page, `[data-testid="referral-row-${sentId}"]`);
-    expect(page.url()).toContain('direction=outbound');
+    expect(page.url()).toBe(`${base}/console/referrals?direction=outbound`);
   });
 
   it('renders a hostile name and message as text, and refuses a POST without the CSRF token', async () => {
