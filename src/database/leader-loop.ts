@@ -11,6 +11,8 @@ export interface LeaderLoopOptions {
   enabled: boolean;
   /** Pause when a round found nothing to do (a NOTIFY cuts it short). */
   idleMs: number;
+  /** Longest pause after failed rounds (default 10 s): how soon work resumes after an outage. */
+  maxBackoffMs?: number;
 }
 
 /**
@@ -81,7 +83,10 @@ export abstract class LeaderLoop implements OnApplicationBootstrap, OnApplicatio
         if (!more && !this.wasNotified()) await this.sleep(this.options.idleMs);
       } catch (error) {
         failures++;
-        const delay = Math.min(10_000, 200 * 2 ** Math.min(failures, 6));
+        const delay = Math.min(
+          this.options.maxBackoffMs ?? 10_000,
+          200 * 2 ** Math.min(failures, 6),
+        );
         this.logger.warn(
           `${this.options.name}: ${(error as Error).message}; retrying in ${delay} ms`,
         );

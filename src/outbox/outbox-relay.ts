@@ -46,6 +46,12 @@ export class OutboxRelay extends LeaderLoop {
   protected readonly logger = new Logger(OutboxRelay.name);
   private readonly producer: KafkaProducer;
   private readonly counters = { published: 0, batches: 0, failures: 0 };
+  /** The next batch, read while the current one is sent. */
+  private readAhead: Promise<OutboxRow[]> | undefined;
+  /** The last sent batch's "published" mark, written while the next batch is sent. */
+  private marking: Promise<void> | undefined;
+  /** Ids sent or being sent and not yet marked: the read-ahead must not pick them again. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -60,12 +66,16 @@ export class OutboxRelay extends LeaderLoop {
       channels: ['outbox'],
       enabled: config.env.OUTBOX_RELAY_ENABLED,
       idleMs: IDLE_POLL_MS,
+      // A send that fails has already waited out the producer's own retries; after a Kafka
+      // outage the backlog should start draining within seconds of the broker's return.
+      maxBackoffMs: 2000,
     });
     this.producer = kafka.producer({ idempotent: true });
   }
 
   override async onApplicationShutdown(): Promise<void> {
     await super.onApplicationShutdown();
+    await this.marking?.catch(() => undefined); // what was sent is marked, not sent again
     await this.producer.close();
   }
 
@@ -73,20 +83,32 @@ export class OutboxRelay extends LeaderLoop {
     return { leader: this.isLeader, ...this.counters };
   }
 
-  /** Publishes the oldest unpublished rows; more may wait when a full batch went out. */
+  /**
+   * Publishes the oldest unpublished rows; more may wait when a full batch went out.
+   *
+   * Pipelined: while a full batch is on its way to the broker, the next one is read, and the
+   * previous batch's "published" mark is written while this one is sent, so the database and
+   * Kafka work side by side instead of read → send → mark in series. Sends stay one at a time,
+   * in id order (one referral's events in order, the idempotent producer's sequence intact); the
+   * read-ahead skips only rows already sent or being sent and not yet marked, never "rows above
+   * an id", so a row whose transaction commits late is still picked up by a later read.
+   */
   protected async round(): Promise<boolean> {
-    const rows = await this.transactions.query<OutboxRow>(
-      `SELECT o.id, o.event_id, o.topic, o.message_key, o.referral_id, o.value, o.sealed_value,
-         o.headers, k.master_key_id, k.wrapped_key
-       FROM outbox o
-       LEFT JOIN referral_keys k ON o.sealed_value IS NOT NULL AND k.referral_id = o.referral_id
-       WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1`,
-      [this.config.env.OUTBOX_BATCH_SIZE],
-    );
-    if (rows.length === 0) return false;
+    const rows = await (this.readAhead ?? this.unpublished());
+    this.readAhead = undefined;
+    if (rows.length === 0) {
+      await this.settleMark();
+      return false;
+    }
+    for (const row of rows) this.inFlight.add(row.id);
     const { sendable, unreadable } = this.open(rows);
     // Fencing: make sure we still hold the lock (our session is alive) before sending.
     await this.confirmLeadership();
+    if (rows.length === this.config.env.OUTBOX_BATCH_SIZE) {
+      const next = this.unpublished();
+      next.catch(() => undefined); // awaited by the next round, or dropped by recover()
+      this.readAhead = next;
+    }
     if (sendable.length > 0) {
       await this.producer.send(
         sendable.map(({ row, value }) => ({
@@ -96,15 +118,44 @@ export class OutboxRelay extends LeaderLoop {
           headers: row.headers,
         })),
       );
-      await this.transactions.query(
-        `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
-        [sendable.map((s) => s.row.id)],
-      );
     }
+    await this.settleMark();
+    const ids = sendable.map((s) => s.row.id);
+    const mark = ids.length === 0 ? Promise.resolve() : this.markPublished(ids);
+    this.marking = mark.finally(() => {
+      for (const id of ids) this.inFlight.delete(id);
+    });
+    this.marking.catch(() => undefined); // settled (and its failure thrown) by the next round
     if (unreadable.length > 0) await this.discard(unreadable);
     this.counters.published += rows.length;
     this.counters.batches++;
-    return rows.length > 0;
+    return true;
+  }
+
+  /** The oldest unpublished rows not already sent (or being sent) by this relay. */
+  private unpublished(): Promise<OutboxRow[]> {
+    return this.transactions.query<OutboxRow>(
+      `SELECT o.id, o.event_id, o.topic, o.message_key, o.referral_id, o.value, o.sealed_value,
+         o.headers, k.master_key_id, k.wrapped_key
+       FROM outbox o
+       LEFT JOIN referral_keys k ON o.sealed_value IS NOT NULL AND k.referral_id = o.referral_id
+       WHERE o.published_at IS NULL AND o.id <> ALL($2::bigint[]) ORDER BY o.id LIMIT $1`,
+      [this.config.env.OUTBOX_BATCH_SIZE, [...this.inFlight]],
+    );
+  }
+
+  private async markPublished(ids: readonly string[]): Promise<void> {
+    await this.transactions.query(
+      `UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  /** Waits for the previous batch's mark; throws when it failed (its rows are sent again). */
+  private async settleMark(): Promise<void> {
+    const marking = this.marking;
+    this.marking = undefined;
+    await marking;
   }
 
   /**
@@ -153,9 +204,16 @@ export class OutboxRelay extends LeaderLoop {
     this.counters.failures += rows.length;
   }
 
-  /** A failed round: counted; the producer replaced itself after a failed send. */
-  protected override recover(): Promise<void> {
+  /**
+   * A failed round: counted; the producer replaced itself after a failed send. The read-ahead
+   * and the rows held back as in flight are dropped once the last mark settled, so every row not
+   * marked is read again and sent again (consumers de-duplicate by event id).
+   */
+  protected override async recover(): Promise<void> {
     this.counters.failures++;
-    return Promise.resolve();
+    this.readAhead = undefined;
+    await this.marking?.catch(() => undefined);
+    this.marking = undefined;
+    this.inFlight.clear();
   }
 }
