@@ -10,6 +10,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
@@ -154,7 +155,8 @@ function paths(opts: BrokerOptions) {
   };
 }
 
-function javaBin(): string {
+/** The `java` to run Kafka with: `$JAVA_HOME/bin/java`, else the one on PATH. */
+export function javaBin(): string {
   // Honour JAVA_HOME so a machine with several JDKs uses the one the developer chose.
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
@@ -186,19 +188,25 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
   });
 }
 
-export async function ensureKafkaJars(opts: BrokerOptions): Promise<string> {
-  const dir = versionDir(opts);
-  const libs = path.join(dir, 'libs');
-  const marker = path.join(dir, '.complete');
-  if (existsSync(marker)) return libs;
+/**
+ * The fingerprint of scripts/kafka/pom.xml, kept in the jars' completion marker: a cache fetched
+ * for an older pom (one without an artifact added since) is topped up rather than trusted.
+ */
+function pomFingerprint(): string {
+  return createHash('sha256').update(readFileSync(POM_PATH)).digest('hex');
+}
 
-  mkdirSync(dir, { recursive: true });
-  // Download beside the final location (same filesystem) so the rename below is atomic and an
-  // interrupted fetch only ever leaves a tmp dir behind, never a half-filled libs dir.
-  const tmp = path.join(dir, `.libs-tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
+function readMarker(marker: string): string | undefined {
+  try {
+    return readFileSync(marker, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
 
-  say(opts, `kafka: fetching Apache Kafka ${KAFKA_VERSION} broker jars from Maven Central…`);
+/** Copies the pom's runtime jars into `into` with Maven (from Maven Central or ~/.m2). */
+async function fetchJars(opts: BrokerOptions, into: string, what: string): Promise<void> {
+  say(opts, `kafka: fetching Apache Kafka ${KAFKA_VERSION} ${what} from Maven Central…`);
   const { code, output } = await run('mvn', [
     '-B',
     '-q',
@@ -208,13 +216,45 @@ export async function ensureKafkaJars(opts: BrokerOptions): Promise<string> {
     'dependency:copy-dependencies',
     `-Dkafka.version=${KAFKA_VERSION}`,
     '-DincludeScope=runtime',
-    `-DoutputDirectory=${tmp}`,
+    `-DoutputDirectory=${into}`,
   ]);
   if (code !== 0) {
-    rmSync(tmp, { recursive: true, force: true });
+    rmSync(into, { recursive: true, force: true });
     throw new Error(`mvn could not fetch Kafka ${KAFKA_VERSION} jars (exit ${code}):\n${output}`);
   }
+}
 
+/**
+ * The directory of the broker's jars (and Kafka's tools), fetched with Maven when missing or
+ * fetched for an older pom. A top-up only adds jars, one atomic rename each, so a broker running
+ * from the directory is undisturbed.
+ */
+export async function ensureKafkaJars(opts: BrokerOptions): Promise<string> {
+  const dir = versionDir(opts);
+  const libs = path.join(dir, 'libs');
+  const marker = path.join(dir, '.complete');
+  const fingerprint = pomFingerprint();
+  const fetchedFor = readMarker(marker);
+  if (fetchedFor === fingerprint) return libs;
+
+  mkdirSync(dir, { recursive: true });
+  // Download beside the final location (same filesystem) so the rename below is atomic and an
+  // interrupted fetch only ever leaves a tmp dir behind, never a half-filled libs dir.
+  const tmp = path.join(dir, `.libs-tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+
+  if (fetchedFor !== undefined && existsSync(libs)) {
+    await fetchJars(opts, tmp, 'jars added to scripts/kafka/pom.xml');
+    const present = new Set(readdirSync(libs));
+    for (const jar of readdirSync(tmp)) {
+      if (!present.has(jar)) renameSync(path.join(tmp, jar), path.join(libs, jar));
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    writeFileSync(marker, `${fingerprint}\n`);
+    return libs;
+  }
+
+  await fetchJars(opts, tmp, 'broker jars');
   // A libs dir without the marker is a leftover from a crash between rename and marker write.
   rmSync(libs, { recursive: true, force: true });
   try {
@@ -225,8 +265,18 @@ export async function ensureKafkaJars(opts: BrokerOptions): Promise<string> {
     if (!existsSync(marker)) throw err;
     return libs;
   }
-  writeFileSync(marker, `${new Date().toISOString()}\n`);
+  writeFileSync(marker, `${fingerprint}\n`);
   return libs;
+}
+
+/**
+ * The Java classpath of the fetched Kafka jars (broker and tools, fetched first when missing), for
+ * running Kafka's own command-line tools, such as its perf tools, with {@link javaBin}.
+ */
+export async function kafkaClasspath(
+  opts: BrokerOptions = defaultBrokerOptions(),
+): Promise<string> {
+  return classpath(await ensureKafkaJars(opts));
 }
 
 /** How one probe went: the broker served metadata, refused our credentials, or said nothing. */
