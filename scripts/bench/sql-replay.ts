@@ -1,4 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fromTopic } from '@hub/contracts';
+import { importJWK, SignJWT } from 'jose';
+import type { Kafka } from 'kafkajs';
+import { Pool, type PoolClient } from 'pg';
+import { DEV_ISSUER_KEY, DEV_KEYS_DIR, ensureKeyPair } from '../../src/auth/dev-keys';
+import { loadPartyRegistry } from '../../src/parties/party-registry';
+import { NO_KAFKA_LOGIN } from '../lib/kafka-security';
+import { repoRoot } from '../lib/repo-root';
+import { SENDER, acknowledgements, exampleReferral, insertDrafts, receiverOf } from './fixtures';
+import { HttpLoad } from './http-load';
+import { benchKafka, endOffsets, ensureTopics, setGroupOffsets } from './kafka-tools';
+import { produceAll } from './references';
+import { ServiceProcess } from './service-process';
 
 /*
  * The same-work references of issue 13, built by tracing the hub rather than copying its SQL: the
@@ -344,4 +360,497 @@ export function describeStatement(text: string): string {
 export function summarize(statements: readonly SqlStatement[]): string {
   const words = statements.map((s) => describeStatement(s.text));
   return `${statements.length} statements: ${words.join(', ')}`;
+}
+
+// ------------------------------------------------------------------------------------- replay
+
+/** Sends `statements` in order on `client`; after a failure rolls back whatever was open. */
+async function runStatements(
+  client: PoolClient,
+  statements: readonly SqlStatement[],
+): Promise<void> {
+  try {
+    for (const s of statements) await client.query(s.text, s.values as unknown[]);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Runs `work` for each item, `concurrency` at a time. */
+async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i] as T);
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker),
+  );
+}
+
+/** What {@link replaySubmits} needs. */
+export interface ReplayOptions {
+  /** The reference database (migrated like the hub's), as the role the hub connects with. */
+  url: string;
+  /** Connections of the pool, as the hub's DATABASE_POOL_SIZE. */
+  poolSize: number;
+  /** From {@link captureSubmitTemplate}. */
+  template: SqlTemplate;
+  /** Drafts (inserted with insertDrafts) the timed replay submits, one instance each. */
+  draftIds: readonly string[];
+  /** Further drafts, submitted first and not timed: they open the pool's connections. */
+  warmupIds: readonly string[];
+  /** Instances in flight at once (each holds one connection while it runs). */
+  concurrency: number;
+}
+
+/**
+ * The hub's submit without the hub: the traced statements of one submission (BEGIN … COMMIT as the
+ * hub sent them), instantiated for each draft and replayed with raw `pg` on a pool of the hub's
+ * size, `concurrency` at a time. Instances are made before the clock starts, so what is timed is
+ * the database's share of a submit. Returns successful submissions per second and the failures
+ * (with the first one's message); a failed warm-up throws, as the template is then unusable.
+ */
+export async function replaySubmits(
+  opts: ReplayOptions,
+): Promise<{ perSecond: number; failures: number; firstError?: string }> {
+  const pool = new Pool({ connectionString: opts.url, max: opts.poolSize });
+  let failures = 0;
+  let firstError: string | undefined;
+  const replay = async (statements: readonly SqlStatement[]): Promise<void> => {
+    const client = await pool.connect();
+    try {
+      await runStatements(client, statements);
+    } catch (error) {
+      failures++;
+      firstError ??= (error as Error).message;
+    } finally {
+      client.release();
+    }
+  };
+  const instances = (ids: readonly string[]): SqlStatement[][] =>
+    ids.map((id) => instantiate(opts.template, { referral: id }));
+  try {
+    await inParallel(instances(opts.warmupIds), opts.concurrency, replay);
+    if (failures > 0) {
+      throw new Error(`replay warm-up: ${failures} failed; first: ${firstError ?? '?'}`);
+    }
+    const timed = instances(opts.draftIds);
+    const started = performance.now();
+    await inParallel(timed, opts.concurrency, replay);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      perSecond: (timed.length - failures) / seconds,
+      failures,
+      ...(firstError !== undefined && { firstError }),
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * Brings drafts (as insertDrafts stores them) to the state a submission leaves their row in —
+ * SUBMITTED, change 1 (`seq` 1, `version` 2), submitted now — in one UPDATE, so that the inbound
+ * template's writes (which set the acknowledged state from there) apply to them. Only the row:
+ * the submission's other writes are not made, in particular its open ACKNOWLEDGE deadline, so an
+ * acknowledgement's "meet the deadline" update then finds nothing to update. Where that matters,
+ * put the drafts through {@link replaySubmits} instead: those are the hub's own writes (the
+ * try-out script does). Returns the rows updated.
+ */
+export async function markSubmitted(pool: Pool, ids: readonly string[]): Promise<number> {
+  const result = await pool.query(
+    `UPDATE referrals SET status = 'SUBMITTED', seq = 1, version = 2, submitted_at = now(),
+       updated_at = now()
+     WHERE id = ANY($1::uuid[]) AND status = 'DRAFT'`,
+    [ids],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** What {@link sameWritesConsumer} needs. */
+export interface SameWritesOptions {
+  kafka: Kafka;
+  topic: string;
+  /** Where to start on each partition (a new group is set there). */
+  from: { partition: number; offset: string }[];
+  /** Records to consume; the figure is timed to the commit of the batch that reaches it. */
+  count: number;
+  /** The reference database, as the role the hub connects with. */
+  url: string;
+  poolSize: number;
+  /** From {@link captureInboundTemplate}: one event's statements. */
+  template: SqlTemplate;
+  /** Records per transaction, as the hub's consumer (RUN_SIZE, 50). */
+  runSize: number;
+  timeoutMs: number;
+}
+
+/** The ids a record's statements are about: its event id, and its subject (else key) referral. */
+function recordIds(key: Buffer | null, value: Buffer): { referral: string; event: string } {
+  const event = JSON.parse(value.toString('utf8')) as { id?: unknown; subject?: unknown };
+  const referral = typeof event.subject === 'string' ? event.subject : key?.toString('utf8');
+  if (typeof event.id !== 'string' || referral === undefined) {
+    throw new Error('a record without an event id or a referral');
+  }
+  return { referral, event: event.id };
+}
+
+/**
+ * The inbound side's same-work reference: a bare kafkajs consumer with the group settings of
+ * references.ts `bareConsumer` (manual offsets, three partitions at a time) that does the hub's
+ * database writes for each record — the traced statements of one applied event (inbox claim, the
+ * apply, the receipt's outbox and audit rows), instantiated with the record's event and referral
+ * ids — `runSize` records to a transaction, as the hub does; after a batch's transactions it
+ * resolves and commits the batch's offset, as the hub does. What it leaves out is the hub's
+ * own work the ratio is meant to show: no envelope validation, no signature check, no state
+ * machine; it only parses each record's JSON for the ids. Timed from its first fetch request to
+ * its last offset commit.
+ */
+export async function sameWritesConsumer(
+  opts: SameWritesOptions,
+): Promise<{ perSecond: number; firstFetchAt: number; lastCommitAt: number }> {
+  const groupId = `bench-same-writes-${randomUUID()}`;
+  await setGroupOffsets(opts.kafka, groupId, opts.topic, opts.from);
+  const pool = new Pool({ connectionString: opts.url, max: opts.poolSize });
+  // The hub's pool is warm when its consumer starts: open the connections first.
+  const clients = await Promise.all(Array.from({ length: opts.poolSize }, () => pool.connect()));
+  clients.forEach((c) => c.release());
+  const consumer = opts.kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  let firstFetchAt = 0;
+  let lastCommitAt = 0;
+  let seen = 0;
+  let failure: Error | undefined;
+  consumer.on(consumer.events.FETCH_START, () => {
+    if (firstFetchAt === 0) firstFetchAt = performance.now();
+  });
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: opts.topic, fromBeginning: false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 3,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (failure) return;
+        try {
+          for (let start = 0; start < batch.messages.length; start += opts.runSize) {
+            const run = batch.messages.slice(start, start + opts.runSize);
+            const statements = run.flatMap((m) =>
+              m.value === null ? [] : instantiate(opts.template, recordIds(m.key, m.value)),
+            );
+            const client = await pool.connect();
+            try {
+              await runStatements(client, [
+                { text: 'BEGIN', values: [] },
+                ...statements,
+                { text: 'COMMIT', values: [] },
+              ]);
+            } finally {
+              client.release();
+            }
+            seen += run.filter((m) => m.value !== null).length;
+            await payload.heartbeat();
+          }
+          const last = batch.messages.at(-1)?.offset;
+          if (last !== undefined) {
+            payload.resolveOffset(last);
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
+            ]);
+          }
+          lastCommitAt = performance.now();
+        } catch (error) {
+          // Not retried: a replayed record would only meet its own inbox row.
+          failure = error as Error;
+        }
+        if (failure || seen >= opts.count) done();
+      },
+    });
+    const timer = setTimeout(done, opts.timeoutMs);
+    await finished;
+    clearTimeout(timer);
+    if (failure) throw new Error(`same-writes consumer: ${failure.message}`);
+    if (seen < opts.count) {
+      throw new Error(`same-writes consumer applied ${seen} of ${opts.count} records`);
+    }
+    return {
+      perSecond: opts.count / Math.max((lastCommitAt - firstFetchAt) / 1000, 1e-6),
+      firstFetchAt,
+      lastCommitAt,
+    };
+  } finally {
+    await consumer.disconnect();
+    await pool.end();
+  }
+}
+
+// ------------------------------------------------------------------------------------ capture
+
+/** What a capture needs: a migrated database of its own and the broker the hub should use. */
+export interface CaptureOptions {
+  /** The capture hub's database, as its owner (drafts are inserted and progress read with it). */
+  ownerUrl: string;
+  /** The same database as the application role: the hub's DATABASE_URL. */
+  appUrl: string;
+  brokers: readonly string[];
+  /** The hub's DATABASE_POOL_SIZE. */
+  poolSize: number;
+  /** Submissions (or acknowledgements) to trace; the template comes from the last. */
+  count?: number;
+  /** Where the trace is written (replaced); by default under .cache/sql-trace/. */
+  traceFile?: string;
+}
+
+/** A template with what a person reads of it. */
+export interface CapturedTemplate {
+  template: SqlTemplate;
+  statementCount: number;
+  /** e.g. `9 statements: BEGIN, SELECT referrals FOR UPDATE, …, COMMIT`. */
+  summary: string;
+  traceFile: string;
+}
+
+/** Epoch milliseconds on the clock the trace uses (comparable across processes). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The bench officer's token (the sending agency's liaison officer), from the dev issuer key. */
+async function officerToken(): Promise<string> {
+  const { pair } = await ensureKeyPair(join(repoRoot(), DEV_KEYS_DIR), DEV_ISSUER_KEY);
+  const key = await importJWK(pair.privateJwk, 'EdDSA');
+  return new SignJWT({ party: SENDER, roles: ['liaison_officer'] })
+    .setProtectedHeader({ alg: 'EdDSA', kid: pair.kid })
+    .setSubject('bench-officer')
+    .setIssuer('urn:mrh:dev-issuer')
+    .setAudience('referral-hub')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(key);
+}
+
+/**
+ * The built hub (`dist/src/main.js`) with sql-trace.cjs preloaded and writing to `traceFile`,
+ * started with bench.ts's environment: its own consumer group, set to the end of every partner
+ * topic (the capture applies only what it sends), a plaintext broker, no rate limit.
+ */
+async function startTracedHub(o: CaptureOptions, traceFile: string): Promise<ServiceProcess> {
+  const main = join(repoRoot(), 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  mkdirSync(dirname(traceFile), { recursive: true });
+  rmSync(traceFile, { force: true });
+  const kafka = benchKafka([...o.brokers], 'sql-trace');
+  const registry = loadPartyRegistry(join(repoRoot(), 'config'));
+  const group = `referral-hub-trace-${randomUUID()}`;
+  const { topic: toPartner } = receiverOf(exampleReferral());
+  await ensureTopics(kafka, [toPartner], 6);
+  for (const country of registry.partnerCountries()) {
+    const topic = fromTopic(country);
+    await ensureTopics(kafka, [topic], 6);
+    await setGroupOffsets(kafka, group, topic, await endOffsets(kafka, topic));
+  }
+  const hub = new ServiceProcess(
+    'hub (traced)',
+    ['--require', join(repoRoot(), 'scripts', 'bench', 'sql-trace.cjs'), main],
+    {
+      DATABASE_URL: o.appUrl,
+      MIGRATION_DATABASE_URL: o.ownerUrl,
+      DATABASE_POOL_SIZE: String(o.poolSize),
+      OUTBOX_BATCH_SIZE: '500',
+      KAFKA_BROKERS: o.brokers.join(','),
+      ...NO_KAFKA_LOGIN,
+      KAFKA_CONSUMER_GROUP: group,
+      RATE_LIMIT_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      BENCH_SQL_TRACE: traceFile,
+    },
+    await freePort(),
+  );
+  try {
+    await hub.start('/health/ready');
+  } catch (error) {
+    // A hub that never became ready may still be running.
+    await hub.stop();
+    throw error;
+  }
+  return hub;
+}
+
+function defaultTraceFile(kind: string): string {
+  return join(repoRoot(), '.cache', 'sql-trace', `${kind}-${Date.now()}.jsonl`);
+}
+
+/** Statement texts, to compare the shapes of two traced requests. */
+function shape(statements: readonly SqlStatement[]): string {
+  return statements.map((s) => s.text).join('\n;\n');
+}
+
+/**
+ * Traces the hub submitting `count` (default 5) drafts one at a time through
+ * `POST /v1/referrals/{id}/submit` and makes the submit template from the last (the first ones
+ * pay for lazy one-off queries); UUIDs the earlier submissions share with it are constants.
+ * Throws when the last two submissions did not send the same statements.
+ */
+export async function captureSubmitTemplate(o: CaptureOptions): Promise<CapturedTemplate> {
+  const count = Math.max(2, o.count ?? 5);
+  const traceFile = o.traceFile ?? defaultTraceFile('submit');
+  const owner = new Pool({ connectionString: o.ownerUrl, max: 2 });
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const windows = new Map<string, { from: number; to: number }>();
+  try {
+    await insertDrafts(owner, ids, exampleReferral());
+    const hub = await startTracedHub(o, traceFile);
+    try {
+      const auth = { authorization: `Bearer ${await officerToken()}` };
+      const load = new HttpLoad('127.0.0.1', hub.port, auth, 1);
+      try {
+        for (const id of ids) {
+          // A margin for the two processes' clocks; the id, not the window, does the selecting.
+          const from = epochNow() - 50;
+          const res = await load.post(`/v1/referrals/${id}/submit`, '{}');
+          if (res.status >= 300) throw new Error(`submit ${id}: ${res.status} ${res.body}`);
+          windows.set(id, { from, to: epochNow() + 50 });
+        }
+      } finally {
+        load.close();
+      }
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await owner.end();
+  }
+  const trace = parseTrace(readFileSync(traceFile, 'utf8'));
+  const requests = ids.map((id) => requestQueries(trace, id, windows.get(id)));
+  const last = requests.at(-1) ?? [];
+  const before = requests.at(-2) ?? [];
+  if (last.length === 0) throw new Error(`no query of the last submission in ${traceFile}`);
+  if (shape(last) !== shape(before)) {
+    throw new Error(`the last two submissions sent different statements (see ${traceFile})`);
+  }
+  const template = buildTemplate(last, { referral: ids.at(-1) ?? '' }, requests.slice(0, -1));
+  return { template, statementCount: last.length, summary: summarize(last), traceFile };
+}
+
+/**
+ * Traces the hub applying partner acknowledgements and makes the inbound template: one event's
+ * statements inside a run (the hub applies a partition's records in runs of up to 50 per
+ * transaction; see src/partners/partner-inbound.consumer.ts), keyed by the acknowledgement's
+ * referral (`referral`) and event id (`event`). The hub first submits `count` (default 150) drafts
+ * over HTTP, so the acknowledged referrals are in the state its own submissions leave; then the
+ * acknowledgements (fixtures.ts) go to `referral-hub.from.<CC>` all at once, so that batches hold
+ * runs. The event taken is the last of the last run of several events; the run's other events
+ * must have sent the same statements, and the UUIDs they share with it are constants.
+ */
+export async function captureInboundTemplate(
+  o: CaptureOptions,
+): Promise<CapturedTemplate & { eventsInRun: number }> {
+  const count = Math.max(4, o.count ?? 150);
+  const traceFile = o.traceFile ?? defaultTraceFile('inbound');
+  const content = exampleReferral();
+  const topic = fromTopic(receiverOf(content).country);
+  const kafka = benchKafka([...o.brokers], 'sql-trace');
+  const owner = new Pool({ connectionString: o.ownerUrl, max: 2 });
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const acks = acknowledgements(ids, content);
+  const eventIds = acks.map((a) => (JSON.parse(a.value) as { id: string }).id);
+  try {
+    await insertDrafts(owner, ids, content);
+    const hub = await startTracedHub(o, traceFile);
+    try {
+      const auth = { authorization: `Bearer ${await officerToken()}` };
+      const load = new HttpLoad('127.0.0.1', hub.port, auth, 8);
+      const submitted = await load.closedLoop(
+        ids.map((id) => ({ id, path: `/v1/referrals/${id}/submit`, body: '{}' })),
+        8,
+      );
+      load.close();
+      const failed = submitted.failures[0];
+      if (failed) throw new Error(`submit ${failed.id}: ${failed.status} ${failed.body}`);
+      await produceAll(kafka, topic, acks);
+      await waitFor(
+        'the traced hub to apply the acknowledgements',
+        async () => {
+          const rows = await owner.query<{ n: string }>(
+            `SELECT count(*) AS n FROM inbox WHERE event_id = ANY($1::text[])`,
+            [eventIds],
+          );
+          return Number(rows.rows[0]?.n ?? 0) >= count;
+        },
+        120_000,
+      );
+      const rejected = await owner.query(
+        `SELECT 1 FROM inbox WHERE event_id = ANY($1::text[]) AND outcome <> 'applied'`,
+        [eventIds],
+      );
+      if (rejected.rows.length > 0) throw new Error(`the hub rejected acknowledgements`);
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    await owner.end();
+  }
+  const owners = new Map<string, number>();
+  ids.forEach((id, i) => owners.set(id, i));
+  eventIds.forEach((id, i) => owners.set(id.toLowerCase(), i));
+  const events = new Set(eventIds.map((id) => id.toLowerCase()));
+  const { transactions } = groupTransactions(parseTrace(readFileSync(traceFile, 'utf8')));
+  const runs = transactions
+    .filter(
+      (tx) => tx.committed && tx.queries.some((q) => [...uuidsOf(q)].some((u) => events.has(u))),
+    )
+    .map((tx) => eventSegments(tx, owners))
+    .filter((segments) => segments.length > 1);
+  const run = runs.at(-1);
+  const chosen = run?.at(-1);
+  if (!run || !chosen) {
+    throw new Error(`the hub applied no run of several acknowledgements (see ${traceFile})`);
+  }
+  const others = run.slice(0, -1).map((s) => s.statements);
+  if (others.some((statements) => shape(statements) !== shape(chosen.statements))) {
+    throw new Error(`the events of one run sent different statements (see ${traceFile})`);
+  }
+  const template = buildTemplate(
+    chosen.statements,
+    { referral: ids[chosen.event] ?? '', event: eventIds[chosen.event] ?? '' },
+    others,
+  );
+  return {
+    template,
+    statementCount: chosen.statements.length,
+    summary: summarize(chosen.statements),
+    traceFile,
+    eventsInRun: run.length,
+  };
 }
