@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID as randomId } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +9,12 @@ import {
   decodeValue,
   describeStatement,
   eventSegments,
+  eventTemplateOf,
   groupTransactions,
   instantiate,
   parseTrace,
   requestQueries,
+  submitTemplateOf,
   summarize,
   type SqlStatement,
   type TracedQuery,
@@ -268,6 +271,73 @@ describe(instantiate.name, () => {
   it('asks for every id the template names', () => {
     expect(() => instantiate(template, {})).toThrow('no referral id');
     expect(() => buildTemplate(traced, { event: OTHER })).toThrow('not in them');
+  });
+});
+
+describe(submitTemplateOf.name, () => {
+  const HUB_CONSTANT = 'c1c1c1c1-0000-4000-8000-000000000001';
+  const submit = (conn: number, referral: string): TracedQuery[] => [
+    q(conn, 'START TRANSACTION'),
+    q(conn, 'SELECT referrals FOR UPDATE', [referral]),
+    q(conn, 'WITH w0 AS (INSERT INTO outbox …) SELECT 1', [referral, randomId(), HUB_CONSTANT]),
+    q(conn, 'COMMIT'),
+  ];
+  const ids = [randomId(), randomId(), randomId()];
+
+  it('takes the last submission, keyed by its referral, and keeps what all of them share', () => {
+    const trace = [
+      q(9, 'SELECT typname FROM pg_type', []),
+      ...submit(1, ids[0] ?? ''),
+      q(2, 'SELECT 1'),
+      ...submit(2, ids[1] ?? ''),
+      ...submit(1, ids[2] ?? ''),
+    ];
+    const template = submitTemplateOf(
+      trace,
+      ids.map((referralId) => ({ referralId })),
+    );
+    expect(template.ids).toEqual({ referral: ids[2] });
+    expect(template.constants).toEqual([HUB_CONSTANT]);
+    expect(template.statements.map((s) => s.text)).toEqual(submit(1, '').map((x) => x.text));
+  });
+
+  it('refuses submissions that did not send the same statements', () => {
+    const [first = '', second = ''] = ids;
+    const trace = [...submit(1, first), ...submit(1, second)];
+    trace.splice(-1, 0, q(1, 'SELECT once more', [second]));
+    expect(() => submitTemplateOf(trace, [{ referralId: first }, { referralId: second }])).toThrow(
+      'different statements',
+    );
+  });
+});
+
+describe(eventTemplateOf.name, () => {
+  const events = Array.from({ length: 3 }, () => ({ referralId: randomId(), eventId: randomId() }));
+  const apply = (e: { referralId: string; eventId: string }): TracedQuery[] => [
+    q(1, 'INSERT INTO inbox', ['VN', e.eventId]),
+    q(1, 'SELECT referrals FOR UPDATE', [e.referralId]),
+    q(1, 'WITH w0 AS (INSERT INTO outbox …) SELECT 1', [e.referralId, e.eventId, randomId()]),
+  ];
+
+  it('takes one event of a run, keyed by its referral and event id', () => {
+    const trace = [
+      // The hub submitting one of the referrals first: it names no event.
+      q(2, 'START TRANSACTION'),
+      q(2, 'SELECT referrals FOR UPDATE', [events[0]?.referralId]),
+      q(2, 'COMMIT'),
+      q(1, 'START TRANSACTION'),
+      ...events.flatMap(apply),
+      q(1, 'COMMIT'),
+    ];
+    const { template, eventsInRun } = eventTemplateOf(trace, events);
+    expect(eventsInRun).toBe(3);
+    expect(template.ids).toEqual({ referral: events[2]?.referralId, event: events[2]?.eventId });
+    expect(template.statements.map((s) => s.text)).toEqual(apply(events[0]!).map((x) => x.text));
+  });
+
+  it('needs a run of several events', () => {
+    const single = [q(1, 'BEGIN'), ...apply(events[0]!), q(1, 'COMMIT')];
+    expect(() => eventTemplateOf(single, events)).toThrow('no run of several events');
   });
 });
 

@@ -362,6 +362,82 @@ export function summarize(statements: readonly SqlStatement[]): string {
   return `${statements.length} statements: ${words.join(', ')}`;
 }
 
+/** Statement texts, to compare the shapes of two traced requests. */
+function shape(statements: readonly SqlStatement[]): string {
+  return statements.map((s) => s.text).join('\n;\n');
+}
+
+/** A submission of a capture: its draft, and when it was sent and answered (epoch ms). */
+export interface TracedSubmit {
+  referralId: string;
+  window?: { from: number; to: number } | undefined;
+}
+
+/**
+ * The submit template from a trace of `submits` sent one at a time: the queries of the last (the
+ * first ones pay for lazy one-off queries), keyed by its referral; UUIDs it shares with the
+ * earlier ones are constants. Throws when the last two sent different statements.
+ */
+export function submitTemplateOf(
+  trace: readonly TracedQuery[],
+  submits: readonly TracedSubmit[],
+): SqlTemplate {
+  const requests = submits.map((s) => requestQueries(trace, s.referralId, s.window));
+  const last = requests.at(-1) ?? [];
+  const lastId = submits.at(-1)?.referralId ?? '';
+  if (last.length === 0) throw new Error(`no query of the last submission (${lastId})`);
+  if (requests.length > 1 && shape(last) !== shape(requests.at(-2) ?? [])) {
+    throw new Error('the last two submissions sent different statements');
+  }
+  return buildTemplate(last, { referral: lastId }, requests.slice(0, -1));
+}
+
+/** A partner event of a capture: its id and the referral it is about. */
+export interface TracedEvent {
+  referralId: string;
+  eventId: string;
+}
+
+/**
+ * The inbound template from a trace of the hub applying `events`: one event's statements within a
+ * run (a transaction that applied several; see {@link eventSegments}), keyed by its referral
+ * (`referral`) and event id (`event`). The event taken is the last of the last such run; the
+ * run's other events must have sent the same statements, and the UUIDs they share with it are
+ * constants. `eventsInRun` says how many events that run applied.
+ */
+export function eventTemplateOf(
+  trace: readonly TracedQuery[],
+  events: readonly TracedEvent[],
+): { template: SqlTemplate; eventsInRun: number } {
+  const owners = new Map<string, number>();
+  events.forEach((e, i) => {
+    owners.set(e.referralId.toLowerCase(), i);
+    owners.set(e.eventId.toLowerCase(), i);
+  });
+  const eventIds = new Set(events.map((e) => e.eventId.toLowerCase()));
+  // Transactions that claimed an event: the hub's own submissions name the referrals too.
+  const runs = groupTransactions(trace)
+    .transactions.filter(
+      (tx) => tx.committed && tx.queries.some((q) => [...uuidsOf(q)].some((u) => eventIds.has(u))),
+    )
+    .map((tx) => eventSegments(tx, owners))
+    .filter((segments) => segments.length > 1);
+  const run = runs.at(-1);
+  const chosen = run?.at(-1);
+  const event = chosen && events[chosen.event];
+  if (!run || !chosen || !event) throw new Error('the hub applied no run of several events');
+  const others = run.slice(0, -1).map((segment) => segment.statements);
+  if (others.some((statements) => shape(statements) !== shape(chosen.statements))) {
+    throw new Error('the events of one run sent different statements');
+  }
+  const template = buildTemplate(
+    chosen.statements,
+    { referral: event.referralId, event: event.eventId },
+    others,
+  );
+  return { template, eventsInRun: run.length };
+}
+
 // ------------------------------------------------------------------------------------- replay
 
 /** Sends `statements` in order on `client`; after a failure rolls back whatever was open. */
@@ -711,16 +787,10 @@ function defaultTraceFile(kind: string): string {
   return join(repoRoot(), '.cache', 'sql-trace', `${kind}-${Date.now()}.jsonl`);
 }
 
-/** Statement texts, to compare the shapes of two traced requests. */
-function shape(statements: readonly SqlStatement[]): string {
-  return statements.map((s) => s.text).join('\n;\n');
-}
-
 /**
  * Traces the hub submitting `count` (default 5) drafts one at a time through
- * `POST /v1/referrals/{id}/submit` and makes the submit template from the last (the first ones
- * pay for lazy one-off queries); UUIDs the earlier submissions share with it are constants.
- * Throws when the last two submissions did not send the same statements.
+ * `POST /v1/referrals/{id}/submit` and makes the submit template from the last
+ * ({@link submitTemplateOf}).
  */
 export async function captureSubmitTemplate(o: CaptureOptions): Promise<CapturedTemplate> {
   const count = Math.max(2, o.count ?? 5);
@@ -752,26 +822,23 @@ export async function captureSubmitTemplate(o: CaptureOptions): Promise<Captured
     await owner.end();
   }
   const trace = parseTrace(readFileSync(traceFile, 'utf8'));
-  const requests = ids.map((id) => requestQueries(trace, id, windows.get(id)));
-  const last = requests.at(-1) ?? [];
-  const before = requests.at(-2) ?? [];
-  if (last.length === 0) throw new Error(`no query of the last submission in ${traceFile}`);
-  if (shape(last) !== shape(before)) {
-    throw new Error(`the last two submissions sent different statements (see ${traceFile})`);
-  }
-  const template = buildTemplate(last, { referral: ids.at(-1) ?? '' }, requests.slice(0, -1));
-  return { template, statementCount: last.length, summary: summarize(last), traceFile };
+  const template = withTrace(traceFile, () =>
+    submitTemplateOf(
+      trace,
+      ids.map((referralId) => ({ referralId, window: windows.get(referralId) })),
+    ),
+  );
+  return { template, ...described(template), traceFile };
 }
 
 /**
  * Traces the hub applying partner acknowledgements and makes the inbound template: one event's
- * statements inside a run (the hub applies a partition's records in runs of up to 50 per
- * transaction; see src/partners/partner-inbound.consumer.ts), keyed by the acknowledgement's
- * referral (`referral`) and event id (`event`). The hub first submits `count` (default 150) drafts
- * over HTTP, so the acknowledged referrals are in the state its own submissions leave; then the
- * acknowledgements (fixtures.ts) go to `referral-hub.from.<CC>` all at once, so that batches hold
- * runs. The event taken is the last of the last run of several events; the run's other events
- * must have sent the same statements, and the UUIDs they share with it are constants.
+ * statements inside a run ({@link eventTemplateOf}; the hub applies a partition's records in runs
+ * of up to 50 per transaction, see src/partners/partner-inbound.consumer.ts), keyed by the
+ * acknowledgement's referral (`referral`) and event id (`event`). The hub first submits `count`
+ * (default 150) drafts over HTTP, so the acknowledged referrals are in the state its own
+ * submissions leave; then the acknowledgements (fixtures.ts) go to `referral-hub.from.<CC>` all
+ * at once, so that the consumer's batches hold runs.
  */
 export async function captureInboundTemplate(
   o: CaptureOptions,
@@ -821,36 +888,28 @@ export async function captureInboundTemplate(
   } finally {
     await owner.end();
   }
-  const owners = new Map<string, number>();
-  ids.forEach((id, i) => owners.set(id, i));
-  eventIds.forEach((id, i) => owners.set(id.toLowerCase(), i));
-  const events = new Set(eventIds.map((id) => id.toLowerCase()));
-  const { transactions } = groupTransactions(parseTrace(readFileSync(traceFile, 'utf8')));
-  const runs = transactions
-    .filter(
-      (tx) => tx.committed && tx.queries.some((q) => [...uuidsOf(q)].some((u) => events.has(u))),
-    )
-    .map((tx) => eventSegments(tx, owners))
-    .filter((segments) => segments.length > 1);
-  const run = runs.at(-1);
-  const chosen = run?.at(-1);
-  if (!run || !chosen) {
-    throw new Error(`the hub applied no run of several acknowledgements (see ${traceFile})`);
-  }
-  const others = run.slice(0, -1).map((s) => s.statements);
-  if (others.some((statements) => shape(statements) !== shape(chosen.statements))) {
-    throw new Error(`the events of one run sent different statements (see ${traceFile})`);
-  }
-  const template = buildTemplate(
-    chosen.statements,
-    { referral: ids[chosen.event] ?? '', event: eventIds[chosen.event] ?? '' },
-    others,
+  const trace = parseTrace(readFileSync(traceFile, 'utf8'));
+  const { template, eventsInRun } = withTrace(traceFile, () =>
+    eventTemplateOf(
+      trace,
+      ids.map((referralId, i) => ({ referralId, eventId: eventIds[i] ?? '' })),
+    ),
   );
+  return { template, ...described(template), traceFile, eventsInRun };
+}
+
+/** An error of making a template, naming the trace it was made from. */
+function withTrace<T>(traceFile: string, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (trace: ${traceFile})`, { cause: error });
+  }
+}
+
+function described(template: SqlTemplate): { statementCount: number; summary: string } {
   return {
-    template,
-    statementCount: chosen.statements.length,
-    summary: summarize(chosen.statements),
-    traceFile,
-    eventsInRun: run.length,
+    statementCount: template.statements.length,
+    summary: summarize(template.statements),
   };
 }
