@@ -138,6 +138,25 @@ export default tseslint.config(
     files: ['libs/console/vite.config.mts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
+  {
+    // CommonJS preloads (`node --require`, e.g. scripts/bench/sql-trace.cjs) run in the process
+    // under test before anything is compiled, so they stay plain JavaScript: no TypeScript project
+    // covers them, so the type-checked rules cannot run there; the plain ones still do.
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', 'process', 'Buffer', 'performance'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      // `require` is how CommonJS imports.
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
   ...layerRules(),
   prettier,
 );
