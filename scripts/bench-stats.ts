@@ -135,9 +135,16 @@ CROSS JOIN LATERAL (VALUES
 ) AS c (ord, action, from_status, to_status, at, happened)
 WHERE c.happened`;
 
-/** Fills the database with `count` generated referrals and their changes, in batches. */
-export async function fillBenchDatabase(dataSource: DataSource, count: number): Promise<void> {
-  for (let first = 1; first <= count; first += BATCH) {
+/**
+ * Fills the database with generated referrals number `from` to `count` and their changes, in
+ * batches (the bench's scale curve tops a history up step by step).
+ */
+export async function fillBenchDatabase(
+  dataSource: DataSource,
+  count: number,
+  from = 1,
+): Promise<void> {
+  for (let first = from; first <= count; first += BATCH) {
     const last = Math.min(count, first + BATCH - 1);
     const started = performance.now();
     await dataSource.transaction(async (tx) => {

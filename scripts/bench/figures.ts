@@ -21,11 +21,17 @@ export interface Figure {
   goal: string | null;
   /** Whether the goal is reached; null when the figure has no goal. */
   met: boolean | null;
+  /** How many interleaved repeats the value (or ratio) is the median of; null for one. */
+  repeats: number | null;
+  /** (max − min) / median of the repeats, in per cent; null for one measurement. */
+  spreadPct: number | null;
 }
 
 /** The whole result file. */
 export interface BenchResults {
   machine: Record<string, unknown>;
+  /** PostgreSQL's and Kafka's settings the figures were measured with (settings.ts). */
+  settings?: unknown;
   figures: Figure[];
 }
 
@@ -36,8 +42,9 @@ export function figure(
   unit: string,
   reference: number | null,
   goal?: Goal,
+  spread?: { repeats: number; spreadPct: number; ratio?: number },
 ): Figure {
-  const ratio = reference === null || reference === 0 ? null : value / reference;
+  const ratio = spread?.ratio ?? (reference === null || reference === 0 ? null : value / reference);
   let met: boolean | null = null;
   if (goal) {
     const judged = goal.of === 'ratio' ? ratio : value;
@@ -58,6 +65,8 @@ export function figure(
     ratio: ratio === null ? null : Math.round(ratio * 1000) / 1000,
     goal: goal ? `${goal.of} ${goal.op} ${goal.bound}` : null,
     met,
+    repeats: spread?.repeats ?? null,
+    spreadPct: spread?.spreadPct ?? null,
   };
 }
 
@@ -86,19 +95,20 @@ export function machineFacts(extra: Record<string, unknown>): Record<string, unk
 /** The table printed at the end: one line a figure, ratios and goals beside the values. */
 export function formatTable(figures: readonly Figure[]): string {
   const rows = [
-    ['figure', 'value', 'unit', 'reference', 'ratio', 'goal', 'met'],
+    ['figure', 'value', 'unit', 'reference', 'ratio', 'spread', 'goal', 'met'],
     ...figures.map((f) => [
       f.name,
       String(f.value),
       f.unit,
       f.reference === null ? '—' : String(f.reference),
       f.ratio === null ? '—' : f.ratio.toFixed(3),
+      f.spreadPct === null ? '—' : `±${(f.spreadPct / 2).toFixed(1)} % (${f.repeats})`,
       f.goal ?? '—',
       f.met === null ? '—' : f.met ? 'yes' : 'NO',
     ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  const numeric = new Set([1, 3, 4]);
+  const numeric = new Set([1, 3, 4, 5]);
   const lines = rows.map((row) =>
     row
       .map((cell, i) =>

@@ -81,6 +81,8 @@ export async function ensureTopics(
  */
 export class PartnerReader {
   private readonly arrived = new Map<string, number>();
+  /** Per watched key: the record's timestamp (the producer's CreateTime), epoch milliseconds. */
+  private readonly produced = new Map<string, number>();
   private watched = new Set<string>();
   private waiter: (() => void) | undefined;
   private consumer: Consumer | undefined;
@@ -116,6 +118,7 @@ export class PartnerReader {
           if (this.ceType !== undefined && message.headers?.['ce_type']?.toString() !== this.ceType)
             continue;
           this.arrived.set(key, now);
+          this.produced.set(key, Number(message.timestamp));
         }
         if (this.waiter && this.arrived.size >= this.watched.size) this.waiter();
         return Promise.resolve();
@@ -128,6 +131,16 @@ export class PartnerReader {
   watch(keys: Iterable<string>): void {
     this.watched = new Set(keys);
     this.arrived.clear();
+    this.produced.clear();
+  }
+
+  /**
+   * When each arrived record was handed to the producer (its CreateTime), on the bench's
+   * `performance.now()` clock: the hub's relay sets it as it sends, so it marks "published".
+   */
+  producedAt(): Map<string, number> {
+    const origin = performance.timeOrigin;
+    return new Map([...this.produced].map(([key, epochMs]) => [key, epochMs - origin]));
   }
 
   /** Resolves with each watched key's arrival time once all arrived; rejects after `timeoutMs`. */

@@ -1,5 +1,5 @@
 import { hash, randomBytes, randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { DataKey } from '../../src/vault/data-key';
 import { SEALED } from '../../src/referrals/referral.repository';
@@ -150,7 +150,7 @@ export async function bareConsumer(
 ): Promise<number> {
   const groupId = `bench-bare-consumer-${randomUUID()}`;
   await setGroupOffsets(kafka, groupId, topic, from);
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
   let first = 0;
   let last = 0;
   let seen = 0;
@@ -176,7 +176,14 @@ export async function bareConsumer(
         }
         if (lastOffset !== undefined) {
           payload.resolveOffset(lastOffset);
-          await payload.commitOffsetsIfNecessary();
+          // commitOffsetsIfNecessary() does nothing with autoCommit off: commit as the hub does.
+          await consumer.commitOffsets([
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: (BigInt(lastOffset) + 1n).toString(),
+            },
+          ]);
         }
         last = performance.now();
         if (seen >= count) done();

@@ -1,10 +1,10 @@
 import { figure } from './figures';
-import { FIGURE_NAMES, resultsShapeProblems } from './results-shape';
+import { FIGURES, resultsShapeProblems } from './results-shape';
 
 function complete(): { machine: Record<string, unknown>; figures: unknown[] } {
   return {
     machine: { cpus: 2 },
-    figures: FIGURE_NAMES.map((name, i) =>
+    figures: FIGURES.map((name, i) =>
       i % 2 === 0
         ? figure(name, 10, 'things/s', 20, { of: 'ratio', op: '>=', bound: 0.5 })
         : figure(name, 10, 'ms', null),
@@ -21,7 +21,7 @@ describe(resultsShapeProblems.name, () => {
     const results = complete();
     results.figures.pop();
     expect(resultsShapeProblems(results)).toEqual([
-      `figures: "${FIGURE_NAMES[FIGURE_NAMES.length - 1]}" is missing`,
+      `figures: "${FIGURES[FIGURES.length - 1]}" is missing`,
     ]);
   });
 
@@ -32,7 +32,7 @@ describe(resultsShapeProblems.name, () => {
     results.figures[2] = { ...(results.figures[2] as object), met: null };
     const problems = resultsShapeProblems(results);
     expect(problems).toContain(
-      'figures[0]: keys extra, goal, met, name, ratio, reference, unit, value are not name, value, unit, reference, ratio, goal, met',
+      'figures[0]: keys extra, goal, met, name, ratio, reference, repeats, spreadPct, unit, value are not name, value, unit, reference, ratio, goal, met, repeats, spreadPct',
     );
     expect(problems).toContain('figures[1].value: not a finite number ≥ 0');
     expect(problems).toContain('figures[2]: goal and met must both be present or both null');

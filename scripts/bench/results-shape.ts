@@ -1,27 +1,43 @@
 import { CONSOLE_FIGURE_NAMES } from './console-bench';
 
-/** The figures every run reports, whatever their values (the smoke run checks they are there). */
-export const FIGURE_NAMES = [
-  'e2e submit rate (HTTP → partner consumer)',
+/** The figures every run reports, in the order the table shows them (the smoke run checks). */
+export const FIGURES = [
+  'submit rate (HTTP → partner read)',
+  "submit rate vs the hub's own SQL replayed with raw pg",
+  'submit rate vs the two-insert floor (raw pg)',
+  'PostgreSQL limit: pgbench, minimal submit transaction',
+  'disk limit: pg_test_fsync, the WAL sync method',
+  'hub CPU per submit',
+  'PostgreSQL CPU per submit',
   'e2e submit latency p50 at half max rate',
   'e2e submit latency p99 at half max rate',
-  'outbox relay drain rate',
+  'e2e submit latency p99.9 at half max rate',
+  'hub vs naive endpoint: rate at the same p99',
+  'outbox relay drain rate vs bare producer',
+  'Kafka limit: kafka-producer-perf-test (acks=all)',
+  'drain rate after a Kafka outage',
+  'inbound partner events applied',
+  'inbound vs the same writes by a bare consumer',
+  'inbound vs a bare reader (no writes)',
+  'Kafka limit: kafka-consumer-perf-test',
+  'hub CPU per applied event',
   'audit verification (GET /v1/audit/verify)',
   'audit inclusion proofs (make + verify)',
-  'inbound partner events applied',
-  'e2e submit rate: hub vs naive endpoint',
-  'hub peak RSS (VmHWM)',
+  'yearly figures over HTTP, warm, largest history',
+  "ten years' figures over HTTP, warm, largest history",
+  'hub peak RSS over the whole bench (VmHWM)',
+  'hub RSS slope over the soak at half load',
   ...CONSOLE_FIGURE_NAMES,
 ] as const;
 
-const KEYS = ['name', 'value', 'unit', 'reference', 'ratio', 'goal', 'met'];
+const KEYS = ['name', 'value', 'unit', 'reference', 'ratio', 'goal', 'met', 'repeats', 'spreadPct'];
 
 const isNumberOrNull = (v: unknown): boolean =>
   v === null || (typeof v === 'number' && Number.isFinite(v));
 
 /**
  * What is wrong with the shape of a `bench-results.json` (empty when nothing): `machine` an
- * object, `figures` one entry per {@link FIGURE_NAMES}, each with exactly the keys of a figure and
+ * object, `figures` one entry per {@link FIGURES}, each with exactly the keys of a figure and
  * values of the right types. Numbers are not judged: a smoke run's are meaningless.
  */
 export function resultsShapeProblems(results: unknown): string[] {
@@ -58,11 +74,19 @@ export function resultsShapeProblems(results: unknown): string[] {
     if (goal !== null && typeof goal !== 'string')
       problems.push(`${at}.goal: not a string or null`);
     if (met !== null && typeof met !== 'boolean') problems.push(`${at}.met: not a boolean or null`);
+    const { repeats, spreadPct } = f as Record<string, unknown>;
+    if (repeats !== null && (typeof repeats !== 'number' || !Number.isInteger(repeats))) {
+      problems.push(`${at}.repeats: not an integer or null`);
+    }
+    if (!isNumberOrNull(spreadPct)) problems.push(`${at}.spreadPct: not a number or null`);
+    if ((repeats === null) !== (spreadPct === null)) {
+      problems.push(`${at}: repeats and spreadPct must both be present or both null`);
+    }
     if ((goal === null) !== (met === null)) {
       problems.push(`${at}: goal and met must both be present or both null`);
     }
   });
-  for (const name of FIGURE_NAMES) {
+  for (const name of FIGURES) {
     if (!names.has(name)) problems.push(`figures: "${name}" is missing`);
   }
   return problems;
