@@ -21,6 +21,7 @@ import {
   receiverOf,
   submittedEvents,
 } from './fixtures';
+import { withDatabase } from './hub-fixture';
 import { benchKafka, endOffsets, ensureTopics } from './kafka-tools';
 import { bareConsumer, produceAll, rawPgTransactions } from './references';
 import {
@@ -49,16 +50,6 @@ function uuidNote(t: SqlTemplate): string {
   const given = Object.keys(t.ids);
   const fresh = all.size - given.length - t.constants.length;
   return `UUIDs per instance: ${given.length} given (${given.join(', ')}), ${fresh} fresh, ${t.constants.length} kept`;
-}
-
-function withDatabase(url: string, name: string, user?: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  if (user !== undefined) {
-    u.username = user;
-    u.password = '';
-  }
-  return u.toString();
 }
 
 /**

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fromTopic } from '@hub/contracts';
 import { importJWK, SignJWT } from 'jose';
@@ -12,6 +11,7 @@ import { NO_KAFKA_LOGIN } from '../lib/kafka-security';
 import { repoRoot } from '../lib/repo-root';
 import { SENDER, acknowledgements, exampleReferral, insertDrafts, receiverOf } from './fixtures';
 import { HttpLoad } from './http-load';
+import { freePort } from './hub-fixture';
 import { benchKafka, endOffsets, ensureTopics, setGroupOffsets } from './kafka-tools';
 import { produceAll } from './references';
 import { ServiceProcess } from './service-process';
@@ -697,21 +697,6 @@ export interface CapturedTemplate {
 /** Epoch milliseconds on the clock the trace uses (comparable across processes). */
 function epochNow(): number {
   return performance.timeOrigin + performance.now();
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
 }
 
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number) {
