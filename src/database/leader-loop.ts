@@ -13,6 +13,12 @@ export interface LeaderLoopOptions {
   idleMs: number;
   /** Longest pause after failed rounds (default 10 s): how soon work resumes after an outage. */
   maxBackoffMs?: number;
+  /**
+   * After a round that emptied the queue, wait this long before the next one even when notified
+   * (default 0): under load every commit notifies, and a role that needs no immediacy (the audit
+   * sequencer) then does one round for many commits instead of a round — five statements — each.
+   */
+  coalesceMs?: number;
 }
 
 /**
@@ -80,7 +86,13 @@ export abstract class LeaderLoop implements OnApplicationBootstrap, OnApplicatio
         this.notified = false;
         const more = await this.round();
         failures = 0;
-        if (!more && !this.wasNotified()) await this.sleep(this.options.idleMs);
+        if (!more) {
+          if (!this.wasNotified()) await this.sleep(this.options.idleMs);
+          const coalesce = this.options.coalesceMs ?? 0;
+          if (coalesce > 0) {
+            await new Promise((resolve) => setTimeout(resolve, coalesce));
+          }
+        }
       } catch (error) {
         failures++;
         const delay = Math.min(
