@@ -7,12 +7,14 @@ export interface CpuBreakdown {
   /** Per part: the hub, PostgreSQL, the Kafka broker, the bench itself (load and partner side). */
   parts: Record<string, number>;
   idle: number;
+  /** Of the hub's CPU, the share spent in the kernel (system time: sockets, syscalls), in %. */
+  hubSystemPct: number;
 }
 
 interface Snapshot {
   at: number;
-  /** Ticks per pid, with the command name. */
-  processes: Map<number, { comm: string; ticks: number }>;
+  /** Ticks per pid (user + system, and system alone), with the command name. */
+  processes: Map<number, { comm: string; ticks: number; systemTicks: number }>;
   /** Machine-wide ticks from /proc/stat: all, and idle (+ iowait). */
   total: number;
   idle: number;
@@ -40,6 +42,10 @@ export class CpuMeter {
     const after = snapshot();
     const seconds = (after.at - before.at) / 1000;
     const parts: Record<string, number> = {};
+    const hubBefore = before.processes.get(hubPid);
+    const hubAfter = after.processes.get(hubPid);
+    const hubTicks = (hubAfter?.ticks ?? 0) - (hubBefore?.ticks ?? 0);
+    const hubSystem = (hubAfter?.systemTicks ?? 0) - (hubBefore?.systemTicks ?? 0);
     for (const [pid, now] of after.processes) {
       const then = before.processes.get(pid)?.ticks ?? 0;
       const used = (now.ticks - then) / TICKS_PER_SECOND / seconds;
@@ -60,6 +66,7 @@ export class CpuMeter {
       cores: Math.round(cores * 10) / 10,
       parts: rounded,
       idle: Math.round(idle * 100) / 100,
+      hubSystemPct: hubTicks > 0 ? Math.round((hubSystem / hubTicks) * 100) : 0,
     };
   }
 }
@@ -67,18 +74,23 @@ export class CpuMeter {
 /** One line, e.g. `hub 0.71, postgres 0.62, kafka 0.31, bench 0.28, idle 0.05 (of 2 cores)`. */
 export function describeCpu(b: CpuBreakdown): string {
   const parts = Object.entries(b.parts).map(([k, v]) => `${k} ${v.toFixed(2)}`);
-  return `${parts.join(', ')}, idle ${b.idle.toFixed(2)} (cores busy, of ${b.cores.toFixed(0)}, over ${b.seconds} s)`;
+  return `${parts.join(', ')}, idle ${b.idle.toFixed(2)} (cores busy, of ${b.cores.toFixed(0)}, over ${b.seconds} s; hub ${b.hubSystemPct} % in the kernel)`;
 }
 
 /** User + system CPU ticks of a process, from the text of its `/proc/<pid>/stat`. */
 export function cpuTicks(stat: string): number {
+  return userAndSystemTicks(stat).reduce((a, b) => a + b, 0);
+}
+
+/** [user, system] CPU ticks of a process, from the text of its `/proc/<pid>/stat`. */
+export function userAndSystemTicks(stat: string): [number, number] {
   // Fields after the command name (which may hold spaces): utime is 14th, stime 15th overall.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return [Number(fields[11]), Number(fields[12])];
 }
 
 function snapshot(): Snapshot {
-  const processes = new Map<number, { comm: string; ticks: number }>();
+  const processes = new Map<number, { comm: string; ticks: number; systemTicks: number }>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -89,7 +101,8 @@ function snapshot(): Snapshot {
       continue; // ended meanwhile
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    processes.set(pid, { comm, ticks: cpuTicks(stat) });
+    const [user, system] = userAndSystemTicks(stat);
+    processes.set(pid, { comm, ticks: user + system, systemTicks: system });
   }
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1) ?? [];
   const values = cpu.map(Number);
