@@ -53,16 +53,17 @@ export async function token(party: string, roles: string[]): Promise<string> {
     .sign(key);
 }
 
-/** Polls `probe` every 10 ms until it holds; throws after `timeoutMs`. */
+/** Polls `probe` every `pollMs` until it holds; throws after `timeoutMs`. */
 export async function waitUntil(
   what: string,
   probe: () => Promise<boolean>,
   timeoutMs = 180_000,
+  pollMs = 10,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
