@@ -274,6 +274,9 @@ function advance(track: ReferralTrack, event: HubEvent, policy: FlowPolicy): Ste
     case EVENT_TYPES.referralOverdue:
       return { track, note: `step ${event.data.step} was due ${event.data.dueAt}` };
     case EVENT_TYPES.auditCheckpoint:
+    case EVENT_TYPES.auditCosigned:
+    case EVENT_TYPES.auditForkDetected:
+      // The audit log's witness answers checkpoints (see witness.ts); no referral's business.
       return { track };
     case EVENT_TYPES.messagePosted:
       return { track, note: `"${event.data.body.slice(0, 60)}"` };

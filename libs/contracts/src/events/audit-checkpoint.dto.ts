@@ -1,4 +1,4 @@
-import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { whenText } from '../referral/field-rules';
 import { LIMITS } from '../referral/limits';
 
@@ -15,4 +15,14 @@ export class AuditCheckpointData {
   @MaxLength(LIMITS.checkpointNote, whenText)
   @Matches(/\S/u, { message: '$property must not be blank', ...whenText })
   checkpoint!: string;
+
+  /**
+   * The newest earlier checkpoint that witnesses cosigned, with the hub's signature line and the
+   * cosignature lines the hub verified (C2SP `cosignature/v1`), so each witness sees what the
+   * others attested. Absent until the first cosignature.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.checkpointNote, whenText)
+  cosigned?: string;
 }

@@ -82,6 +82,17 @@ const SAMPLES: { [K in EventType]: Json } = {
   [EVENT_TYPES.auditCheckpoint]: {
     checkpoint: 'hub.mekong-referral-hub.la/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n\n— hub Az3f…\n',
   },
+  [EVENT_TYPES.auditCosigned]: {
+    checkpoint: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n',
+    cosignature:
+      '\u2014 witness.th.example jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
+  },
+  [EVENT_TYPES.auditForkDetected]: {
+    held: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n',
+    offered: 'hub/audit\n1042\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n',
+    reason: 'same size, another root',
+    consistencyProof: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+  },
 };
 
 /** A field each event type's data cannot do without. */
@@ -92,6 +103,8 @@ const REQUIRED_FIELD: { [K in EventType]: string } = {
   [EVENT_TYPES.receipt]: 'eventId',
   [EVENT_TYPES.eventRejected]: 'eventId',
   [EVENT_TYPES.auditCheckpoint]: 'checkpoint',
+  [EVENT_TYPES.auditCosigned]: 'cosignature',
+  [EVENT_TYPES.auditForkDetected]: 'offered',
 };
 
 function errorsOf(type: EventType, plain: unknown): FieldError[] {
@@ -205,7 +218,7 @@ describe('EVENT_TYPES', () => {
   it('follows mrh.<noun>.<verb>.v<major> and has no duplicates', () => {
     for (const type of EVENT_TYPE_VALUES) expect(type).toMatch(/^mrh\.[a-z]+(\.[a-z-]+)?\.v\d+$/);
     expect(new Set(EVENT_TYPE_VALUES).size).toBe(EVENT_TYPE_VALUES.length);
-    expect(EVENT_TYPE_VALUES).toHaveLength(14);
+    expect(EVENT_TYPE_VALUES).toHaveLength(16);
   });
 
   it('recognises its own types only', () => {

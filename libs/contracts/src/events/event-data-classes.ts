@@ -4,6 +4,7 @@ import { SubmittedReferralData } from '../referral/submitted-referral-data.dto';
 import { ReferralAcceptedData } from './accept.dto';
 import { ReferralAcknowledgedData } from './acknowledge.dto';
 import { AuditCheckpointData } from './audit-checkpoint.dto';
+import { AuditCosignedData, AuditForkDetectedData } from './audit-witness.dto';
 import { ReferralCompletedData } from './complete.dto';
 import { EventRejectedData } from './event-rejected.dto';
 import { EVENT_TYPES, type EventType } from './event-types';
@@ -31,6 +32,8 @@ const DATA_CLASSES = {
   [EVENT_TYPES.receipt]: ReceiptData,
   [EVENT_TYPES.eventRejected]: EventRejectedData,
   [EVENT_TYPES.auditCheckpoint]: AuditCheckpointData,
+  [EVENT_TYPES.auditCosigned]: AuditCosignedData,
+  [EVENT_TYPES.auditForkDetected]: AuditForkDetectedData,
 } as const satisfies { [K in EventType]: ClassConstructor<object> };
 
 /** The `data` of event type `K`, e.g. `EventDataOf<'mrh.receipt.v1'>` is `ReceiptData`. */

@@ -31,6 +31,10 @@ export const EVENT_TYPES = {
   eventRejected: 'mrh.event.rejected.v1',
   /** Hub notice: a signed audit checkpoint, so partners hold evidence of the history. */
   auditCheckpoint: 'mrh.audit.checkpoint.v1',
+  /** A partner system, as a witness of the audit log, cosigns a checkpoint it found consistent. */
+  auditCosigned: 'mrh.audit.cosigned.v1',
+  /** A partner system, as a witness, refuses a checkpoint that forks the log it cosigned. */
+  auditForkDetected: 'mrh.audit.fork-detected.v1',
 } as const;
 
 /** One of the values of {@link EVENT_TYPES}, e.g. `mrh.referral.submitted.v1`. */

@@ -2,6 +2,7 @@ export * from './accept.dto';
 export * from './acknowledge.dto';
 export * from './attachment.dto';
 export * from './audit-checkpoint.dto';
+export * from './audit-witness.dto';
 export * from './complete.dto';
 export * from './escort.dto';
 export * from './event-codes';

@@ -10,7 +10,7 @@ import {
   renderAsyncApiYaml,
 } from '../../../../scripts/generate-asyncapi';
 import { EVENT_DATA_CLASSES } from '../events/event-data-classes';
-import { EVENT_TYPES, EVENT_TYPE_VALUES } from '../events/event-types';
+import { EVENT_TYPES, EVENT_TYPE_VALUES, type EventType } from '../events/event-types';
 import { asyncApiDocument, type AsyncApiDocument } from './asyncapi-document';
 
 const ROOT = join(__dirname, '../../../..');
@@ -81,8 +81,12 @@ describe('the AsyncAPI document', () => {
     }
   });
 
-  it('has one message per event type, each on the hub-to-partner channel', () => {
+  it('has one message per event type, on the hub-to-partner channel unless only partners send it', () => {
     const messages = document.components.messages;
+    const partnerOnly: readonly EventType[] = [
+      EVENT_TYPES.auditCosigned,
+      EVENT_TYPES.auditForkDetected,
+    ];
 
     for (const type of EVENT_TYPE_VALUES) {
       const key = MESSAGE_KEY.get(type) ?? '';
@@ -94,9 +98,9 @@ describe('the AsyncAPI document', () => {
       expect(messages[key]?.payload.allOf?.[1]?.properties?.['data']).toEqual({
         $ref: `#/components/schemas/${EVENT_DATA_CLASSES[type].name}`,
       });
-      expect(document.channels['toPartner']?.messages[key]).toEqual({
-        $ref: `#/components/messages/${key}`,
-      });
+      expect(document.channels['toPartner']?.messages[key]).toEqual(
+        partnerOnly.includes(type) ? undefined : { $ref: `#/components/messages/${key}` },
+      );
     }
   });
 
@@ -108,6 +112,8 @@ describe('the AsyncAPI document', () => {
     expect(sent).not.toContain('eventRejected');
     expect(sent).not.toContain('auditCheckpoint');
     expect(sent).not.toContain('referralOverdue');
+    expect(sent).toContain('auditCosigned');
+    expect(sent).toContain('auditForkDetected');
     expect(document.operations['sendPartnerEvents']?.reply?.messages).toEqual([
       { $ref: '#/channels/toPartner/messages/receipt' },
       { $ref: '#/channels/toPartner/messages/eventRejected' },

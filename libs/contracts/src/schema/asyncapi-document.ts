@@ -108,8 +108,11 @@ export interface AsyncApiDocument {
   };
 }
 
-/** Who sends an event type, which decides its channels and its `source`. */
-type Sender = 'party' | 'hub' | 'hub-or-party';
+/**
+ * Who sends an event type, which decides its channels and its `source`: `party` events travel
+ * both ways (a Lao party's through the hub), `partner` events only from a partner system.
+ */
+type Sender = 'party' | 'partner' | 'hub' | 'hub-or-party';
 
 interface EventNotes {
   readonly title: string;
@@ -198,6 +201,23 @@ const EVENT_NOTES: { readonly [K in EventType]: EventNotes } = {
     summary: 'Hub notice: a signed audit checkpoint, so partners hold evidence of the history.',
     sender: 'hub',
     key: 'Not tied to a referral: consumers must not rely on the key of this event.',
+  },
+  [EVENT_TYPES.auditCosigned]: {
+    title: 'Audit checkpoint cosigned',
+    summary:
+      "A partner system, as a witness of the hub's audit log, verified the consistency proof " +
+      'from the last checkpoint it cosigned and cosigns this one (C2SP `cosignature/v1`). ' +
+      'Answered with a receipt, or a rejection (`bad-cosignature`, `unknown-checkpoint`).',
+    sender: 'partner',
+    key: "The checkpoint's tree size, in decimal.",
+  },
+  [EVENT_TYPES.auditForkDetected]: {
+    title: 'Audit fork detected',
+    summary:
+      'A partner system, as a witness, refuses to cosign a checkpoint that is not an ' +
+      'append-only extension of the one it cosigned last, and sends both notes as evidence.',
+    sender: 'partner',
+    key: "The refused checkpoint's tree size, in decimal.",
   },
 };
 
@@ -326,7 +346,7 @@ function eventRejectedCodeDescription(codes: readonly InboundErrorCodeInfo[]): s
 function message(type: EventType): AsyncApiMessage {
   const notes = EVENT_NOTES[type];
   const source: JsonSchema | undefined =
-    notes.sender === 'party'
+    notes.sender === 'party' || notes.sender === 'partner'
       ? { type: 'string', pattern: PARTY_SOURCE_PATTERN }
       : notes.sender === 'hub'
         ? { type: 'string', const: HUB_SOURCE }
@@ -411,7 +431,9 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
 
   const channelMessages = (names: readonly string[]): Record<string, AsyncApiReference> =>
     Object.fromEntries(names.map((name) => [name, ref(`#/components/messages/${name}`)]));
-  const toPartner = keys.map(([key]) => key);
+  const toPartner = keys
+    .filter(([, type]) => EVENT_NOTES[type].sender !== 'partner')
+    .map(([key]) => key);
   const fromPartner = keys
     .filter(([, type]) => EVENT_NOTES[type].sender !== 'hub')
     .map(([key]) => key);

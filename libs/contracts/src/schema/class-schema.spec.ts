@@ -283,6 +283,17 @@ const SAMPLES: { [K in EventType]: Json } = {
     errors: [{ path: 'data.person.names[0].script', message: 'must be an ISO 15924 script code' }],
   },
   [EVENT_TYPES.auditCheckpoint]: { checkpoint: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n' },
+  [EVENT_TYPES.auditCosigned]: {
+    checkpoint: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n',
+    cosignature:
+      '\u2014 witness.th.example jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==',
+  },
+  [EVENT_TYPES.auditForkDetected]: {
+    held: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n',
+    offered: 'hub/audit\n1042\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n',
+    reason: 'same size, another root',
+    consistencyProof: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+  },
 };
 
 /** One invalid variant of each event type's data. */
@@ -307,6 +318,14 @@ const BROKEN: { [K in EventType]: Json } = {
   [EVENT_TYPES.receipt]: { eventId: EVENT_ID, status: 'SEEN' },
   [EVENT_TYPES.eventRejected]: { ...SAMPLES[EVENT_TYPES.eventRejected], code: 'Not_Kebab' },
   [EVENT_TYPES.auditCheckpoint]: { checkpoint: '' },
+  [EVENT_TYPES.auditCosigned]: {
+    checkpoint: 'hub/audit\n1042\nq1Z3ZtXcJY0Ff1b4ZkF5kQ==\n',
+    cosignature: 'witness abc',
+  },
+  [EVENT_TYPES.auditForkDetected]: {
+    ...(SAMPLES[EVENT_TYPES.auditForkDetected] as object),
+    consistencyProof: ['not base64'],
+  },
 };
 
 describe('contract JSON Schemas of event data', () => {

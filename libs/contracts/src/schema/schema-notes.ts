@@ -20,6 +20,7 @@ import { AcceptBody, ReferralAcceptedData } from '../events/accept.dto';
 import { AcknowledgeBody, ReferralAcknowledgedData } from '../events/acknowledge.dto';
 import { AttachmentDto } from '../events/attachment.dto';
 import { AuditCheckpointData } from '../events/audit-checkpoint.dto';
+import { AuditCosignedData, AuditForkDetectedData } from '../events/audit-witness.dto';
 import { CompleteBody, ReferralCompletedData } from '../events/complete.dto';
 import { EscortDto } from '../events/escort.dto';
 import { EventRejectedData } from '../events/event-rejected.dto';
@@ -415,6 +416,40 @@ export const CLASS_NOTES: ReadonlyMap<ClassConstructor<object>, ClassNotes> = ne
       checkpoint:
         'The signed checkpoint note, as text, byte for byte (not Unicode-normalised): the ' +
         'signature is over these exact bytes.',
+      cosigned:
+        'The newest earlier checkpoint that witnesses cosigned, as a signed note with the ' +
+        "hub's signature line and every cosignature line (C2SP `cosignature/v1`) the hub " +
+        'verified, so that each witness sees what the others attested. Absent until the first.',
+    },
+  }),
+  notes(AuditCosignedData, {
+    description:
+      "The `data` of `mrh.audit.cosigned.v1`: a partner system, as a witness of the hub's audit " +
+      'log, verified the RFC 9162 consistency proof (`GET /v1/audit/proofs/consistency`) from ' +
+      'the last checkpoint it cosigned to this one, and cosigns it.',
+    properties: {
+      checkpoint:
+        "The hub's signed checkpoint note the witness cosigned, byte for byte as received in " +
+        '`mrh.audit.checkpoint.v1`.',
+      cosignature:
+        'The cosignature as a signed-note signature line without its newline, ' +
+        '`— <witness key name> base64(key ID ‖ timestamp ‖ Ed25519 signature)`, per C2SP ' +
+        "tlog-cosignature `cosignature/v1` (key type 0x04). Checked with the sender country's " +
+        'witness key in the party registry.',
+    },
+  }),
+  notes(AuditForkDetectedData, {
+    description:
+      'The `data` of `mrh.audit.fork-detected.v1`: a witness refuses to cosign a checkpoint ' +
+      'that is not an append-only extension of the last one it cosigned, and sends both notes ' +
+      'as evidence (it keeps them too).',
+    properties: {
+      held: "The last checkpoint the witness cosigned (the hub's signed note), byte for byte.",
+      offered: "The refused checkpoint (the hub's signed note), byte for byte.",
+      reason: 'Why, in words, e.g. `same size, another root`.',
+      consistencyProof:
+        'The consistency proof the hub served for the two sizes, when it served one ' +
+        '(base64 SHA-256 hashes, bottom first).',
     },
   }),
 ]);
