@@ -1,5 +1,21 @@
-import { createPublicKey, hash, KeyObject, sign, verify } from 'node:crypto';
-import { decodeBase64Strict, noteTextProblem, type TlogResult } from './text';
+import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  ED25519_SIGNATURE_SIZE,
+  ed25519PublicKeyFromRaw,
+  formatVerifierKeyOf,
+  keyIdHex,
+  keyIdOf,
+  parseEd25519VerifierKeyOf,
+  parseSignatureLine,
+  rawEd25519Of,
+  rawEd25519PublicKey,
+  refuse,
+  SIGNATURE_PREFIX,
+  splitNote,
+} from './note-format';
+import { noteTextProblem, type TlogResult } from './text';
+
+export { isValidKeyName } from './note-format';
 
 /*
  * C2SP signed notes (https://c2sp.org/signed-note), Ed25519 signature type only: a text ending in
@@ -10,16 +26,6 @@ import { decodeBase64Strict, noteTextProblem, type TlogResult } from './text';
 
 /** Signature type byte of Ed25519 in signed-note key IDs and verifier keys. */
 const ED25519_TYPE = 0x01;
-/** Em dash U+2014 and a space: the start of every signature line. */
-const SIGNATURE_PREFIX = '\u2014 ';
-/** Raw Ed25519 public key and signature lengths (RFC 8032). */
-const ED25519_KEY_SIZE = 32;
-const ED25519_SIGNATURE_SIZE = 64;
-/**
- * Signature lines read before giving up: the spec requires accepting at least 16 and asks for a
- * limit; 100 is Go's.
- */
-const MAX_SIGNATURES = 100;
 
 /** A key that signs notes: its signed-note key name and Ed25519 private key. */
 export interface NoteSigner {
@@ -71,17 +77,7 @@ export interface OpenedNote {
  * @throws TypeError when the key is not Ed25519 or the name is invalid.
  */
 export function ed25519KeyId(name: string, publicKey: KeyObject | Uint8Array): number {
-  assertKeyName(name);
-  const raw = publicKey instanceof KeyObject ? rawEd25519PublicKey(publicKey) : publicKey;
-  if (raw.length !== ED25519_KEY_SIZE) {
-    throw new TypeError(`Ed25519 public key must be ${ED25519_KEY_SIZE} bytes`);
-  }
-  const digest = hash(
-    'sha256',
-    Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, ED25519_TYPE]), raw]),
-    'buffer',
-  );
-  return digest.readUInt32BE(0);
+  return keyIdOf(name, ED25519_TYPE, rawEd25519Of(publicKey));
 }
 
 /**
@@ -109,10 +105,7 @@ export function createEd25519Verifier(name: string, publicKey: KeyObject): NoteV
  * @throws TypeError when the key is not Ed25519 or the name is invalid.
  */
 export function formatVerifierKey(name: string, publicKey: KeyObject): string {
-  const raw = rawEd25519PublicKey(publicKey);
-  const keyId = ed25519KeyId(name, raw);
-  const encoded = Buffer.concat([Buffer.from([ED25519_TYPE]), raw]).toString('base64');
-  return `${name}+${keyId.toString(16).padStart(8, '0')}+${encoded}`;
+  return formatVerifierKeyOf(name, ED25519_TYPE, rawEd25519PublicKey(publicKey));
 }
 
 /**
@@ -122,30 +115,12 @@ export function formatVerifierKey(name: string, publicKey: KeyObject): string {
  *   match the name and key (a mistyped or tampered configuration value).
  */
 export function parseVerifierKey(verifierKey: string): NoteVerifier {
-  // Names contain no '+', so the first two '+' delimit the fields; the base64 key may contain '+'.
-  const first = verifierKey.indexOf('+');
-  const second = verifierKey.indexOf('+', first + 1);
-  if (first < 0 || second < 0) {
-    throw new TypeError('verifier key must be <name>+<hex key ID>+<base64 key>');
-  }
-  const name = verifierKey.slice(0, first);
-  const idHex = verifierKey.slice(first + 1, second);
-  const keyBase64 = verifierKey.slice(second + 1);
-  if (!isValidKeyName(name)) throw new TypeError('verifier key has an invalid key name');
-  if (!/^[0-9a-f]{8}$/i.test(idHex)) throw new TypeError('verifier key ID must be 8 hex digits');
-  const key = decodeBase64Strict(keyBase64);
-  if (key?.length !== 1 + ED25519_KEY_SIZE || key[0] !== ED25519_TYPE) {
-    throw new TypeError('verifier key is not an Ed25519 (type 0x01) key');
-  }
-  const raw = key.subarray(1);
-  if (ed25519KeyId(name, raw) !== Number.parseInt(idHex, 16)) {
-    throw new TypeError('verifier key ID does not match its name and key');
-  }
-  const publicKey = createPublicKey({
-    key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
-    format: 'jwk',
-  });
-  return createEd25519Verifier(name, publicKey);
+  const { name, raw } = parseEd25519VerifierKeyOf(
+    verifierKey,
+    ED25519_TYPE,
+    'an Ed25519 (type 0x01) key',
+  );
+  return createEd25519Verifier(name, ed25519PublicKeyFromRaw(raw));
 }
 
 /**
@@ -193,21 +168,9 @@ export function openNote(
   note: string | Uint8Array,
   verifiers: readonly NoteVerifier[],
 ): TlogResult<OpenedNote> {
-  const decoded = typeof note === 'string' ? note : decodeUtf8(note);
-  if (decoded === undefined) return refuse('note is not valid UTF-8');
-  const problem = noteTextProblem(decoded);
-  if (problem !== undefined) return refuse(`malformed note: ${problem}`);
-
-  const split = decoded.lastIndexOf('\n\n');
-  if (split < 0) return refuse('malformed note: no blank line before the signatures');
-  const text = decoded.slice(0, split + 1);
-  const block = decoded.slice(split + 2);
-  if (block === '' || !block.endsWith('\n')) {
-    return refuse('malformed note: signature block missing or not newline-terminated');
-  }
-  const lines = block.slice(0, -1).split('\n');
-  if (lines.length > MAX_SIGNATURES)
-    return refuse(`note has more than ${MAX_SIGNATURES} signatures`);
+  const split = splitNote(note);
+  if (!split.ok) return split;
+  const { text, lines } = split.value;
 
   const message = Buffer.from(text, 'utf8');
   const signatures: NoteSignature[] = [];
@@ -240,56 +203,4 @@ export function openNote(
   }
   if (signatures.length === 0) return refuse('note has no verifiable signatures');
   return { ok: true, value: { text, signatures, unverified } };
-}
-
-/** Whether `name` is a valid key name: non-empty, no Unicode space, no '+'. */
-export function isValidKeyName(name: string): boolean {
-  return name !== '' && !/[\s+]/u.test(name) && noteTextProblem(name) === undefined;
-}
-
-function assertKeyName(name: string): void {
-  if (!isValidKeyName(name)) {
-    throw new TypeError(`invalid key name ${JSON.stringify(name)}: empty, or has a space or '+'`);
-  }
-}
-
-function rawEd25519PublicKey(key: KeyObject): Buffer {
-  if (key.asymmetricKeyType !== 'ed25519') throw new TypeError('key is not an Ed25519 key');
-  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
-  const { x } = publicKey.export({ format: 'jwk' });
-  if (x === undefined) throw new TypeError('Ed25519 key has no public part');
-  return Buffer.from(x, 'base64url');
-}
-
-function parseSignatureLine(
-  line: string,
-): { name: string; keyId: number; signature: Buffer; base64: string } | undefined {
-  if (!line.startsWith(SIGNATURE_PREFIX)) return undefined;
-  const rest = line.slice(SIGNATURE_PREFIX.length);
-  const space = rest.indexOf(' ');
-  if (space < 0) return undefined;
-  const name = rest.slice(0, space);
-  const base64 = rest.slice(space + 1);
-  if (!isValidKeyName(name)) return undefined;
-  const bytes = decodeBase64Strict(base64);
-  // Four bytes of key ID and at least one of signature.
-  if (bytes === undefined || bytes.length < 5) return undefined;
-  return { name, keyId: bytes.readUInt32BE(0), signature: bytes.subarray(4), base64 };
-}
-
-function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    // ignoreBOM keeps a leading U+FEFF in the text, so the signed bytes are not silently altered.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-function keyIdHex(keyId: number): string {
-  return keyId.toString(16).padStart(8, '0');
-}
-
-function refuse(error: string): { ok: false; error: string } {
-  return { ok: false, error };
 }
