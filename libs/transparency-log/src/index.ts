@@ -5,3 +5,4 @@ export * from './verify';
 export * from './signed-note';
 export * from './checkpoint';
 export type { TlogResult } from './text';
+export * from './cosignature';
