@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     a token:    TOKEN=$(npm run -s token -- --party LA-BOKEO-POLICE --role liaison_officer)
     who am I:   curl -H "Authorization: Bearer $TOKEN" ${url}/v1/me
     API docs:   ${url}/docs
-  Partner simulators (one per partner country) answer referrals sent to their parties.
+  Partner simulators (one per partner country) answer referrals sent to their parties and, as
+  witnesses of the audit log, cosign its checkpoints: curl ${url}/v1/audit/checkpoint with an
+  auditor's token shows who cosigned (every AUDIT_CHECKPOINT_INTERVAL_SECONDS).
   Ctrl-C stops the hub and the simulators; \`npm run infra:down\` stops Kafka.
 `);
   const hub = spawn(process.execPath, [join(repoRoot(), 'dist', 'src', 'main.js')], {
@@ -57,8 +59,13 @@ async function main(): Promise<void> {
   // One partner simulator per partner country plays that country's national system; they wait
   // for the hub to create the topics.
   const registry = loadPartyRegistry(join(repoRoot(), env.CONFIG_DIR));
-  // They act only on events signed by the hub: its public key as the registry publishes it.
+  // They act only on events signed by the hub: its public key as the registry publishes it. As
+  // witnesses of the audit log they fetch consistency proofs from the hub's HTTP API.
   const hubKey = ['--hub-key', registry.hub.signingKeyFile];
+  const hubUrl = [
+    '--hub-url',
+    `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`,
+  ];
   const partners = registry
     .partnerCountries()
     .map((country) =>
@@ -71,6 +78,7 @@ async function main(): Promise<void> {
           '--country',
           country,
           ...hubKey,
+          ...hubUrl,
           ...simulatorLogin(security, registry.partnerSystem(country)?.kafkaPrincipal),
         ],
         { stdio: 'inherit', env: process.env, cwd: repoRoot() },

@@ -423,6 +423,17 @@ export class Env {
   AUDIT_SEQUENCER_ENABLED = true;
 
   /**
+   * How many partner countries' witnesses must have cosigned a checkpoint before the hub's
+   * verification (`GET /v1/audit/verify`, `npm run audit:verify`, the console) trusts it; `0`
+   * trusts the hub's signature alone (a hub with no witnesses, e.g. a test).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  AUDIT_WITNESS_QUORUM = 2;
+
+  /**
    * Master key(s) that wrap the per-referral data keys: a JWK (`kty` oct, 256-bit) or a JWK Set
    * whose first key wraps new data keys. The development key is generated at set-up.
    */
@@ -553,6 +564,8 @@ export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
     "how often the audit log's head, when it has grown, is signed and sent to the partners",
   AUDIT_SEQUENCER_ENABLED:
     'run the audit sequencer in this instance (one instance at a time leads, the others stand by)',
+  AUDIT_WITNESS_QUORUM:
+    "partner witnesses whose cosignature a checkpoint needs to be trusted; `0`: the hub's signature alone",
   DATA_MASTER_KEY_FILE: 'master key (JWK) or key set (JWKS, first wraps) of personal data at rest',
   PERSONAL_DATA_RETENTION_DAYS: 'days after closing until personal data is erased; `0` never',
   RETENTION_SCAN_INTERVAL_SECONDS: 'how often an instance looks for referrals past retention',

@@ -21,6 +21,7 @@ import { buildEvent } from '../outbox/hub-events';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { leafBytes, toAuditEntry, type AuditEntryRow } from '../audit-trail/audit-entry';
 import { HubSigningKey } from '../common/hub-signing-key';
+import { AuditWitnesses } from './audit-witnesses';
 
 export type { ProvenEntry, StoredCheckpoint, VerificationReport } from '@hub/contracts';
 
@@ -46,6 +47,7 @@ export class AuditLog {
     private readonly transactions: Transactions,
     private readonly outbox: OutboxWriter,
     @Inject(HubSigningKey) private readonly key: HubSigningKey,
+    private readonly witnesses: AuditWitnesses,
   ) {}
 
   /** Gives leaf positions to pending entries, oldest first; returns how many. Leader only. */
@@ -88,7 +90,9 @@ export class AuditLog {
 
   /**
    * Signs the current tree head (if no checkpoint covers it yet), stores it and queues it for
-   * every partner country as `mrh.audit.checkpoint.v1`, so partners hold evidence of the history.
+   * every partner country as `mrh.audit.checkpoint.v1`, so partners hold evidence of the history
+   * and, as witnesses, cosign it; the event also carries the newest cosigned checkpoint with its
+   * cosignatures, so each witness sees what the others attested.
    */
   async checkpoint(): Promise<StoredCheckpoint> {
     await this.sync();
@@ -100,6 +104,7 @@ export class AuditLog {
       formatCheckpoint({ origin: this.config.env.AUDIT_LOG_ORIGIN, size, root }),
       this.key.noteSigner,
     );
+    const cosigned = await this.witnesses.newestCosigned();
     await this.transactions.run(async (tx) => {
       const inserted = await tx.query<unknown[]>(
         `INSERT INTO audit_checkpoints (tree_size, root_hash, note) VALUES ($1, $2, $3)
@@ -111,7 +116,7 @@ export class AuditLog {
         const event = buildEvent({
           type: EVENT_TYPES.auditCheckpoint,
           source: { hub: HUB_SOURCE },
-          data: { checkpoint: note },
+          data: { checkpoint: note, ...(cosigned && { cosigned: cosigned.note }) },
         });
         await this.outbox.notify(tx, { country }, event, 'audit-checkpoint');
       }
@@ -174,7 +179,9 @@ export class AuditLog {
 
   /**
    * Recomputes every leaf from the stored entries (not from the stored leaf hashes) and checks
-   * the roots against every signed checkpoint; names the first entry that does not match.
+   * the roots against every signed checkpoint; names the first entry that does not match. Adds
+   * the witnesses' verdict: the log is trusted only up to a checkpoint a quorum cosigned, and
+   * not at all while a witness's fork report stands.
    */
   async verify(): Promise<VerificationReport> {
     const started = performance.now();
@@ -258,13 +265,15 @@ export class AuditLog {
         reason: 'this and later entries were removed from the log',
       };
     }
+    const witnesses = await this.witnesses.verdict();
     const elapsedMs = performance.now() - started;
     return {
-      ok: failedCheckpoint === undefined && firstBadEntry === undefined,
+      ok: failedCheckpoint === undefined && firstBadEntry === undefined && witnesses.ok,
       entriesChecked: stream.size,
       checkpointsChecked: checkpoints.length,
       ...(firstBadEntry && { firstBadEntry }),
       ...(failedCheckpoint && { failedCheckpoint }),
+      witnesses,
       elapsedMs: Math.round(elapsedMs),
       entriesPerSecond: Math.round(stream.size / Math.max(elapsedMs / 1000, 0.001)),
     };

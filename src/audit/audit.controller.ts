@@ -7,6 +7,7 @@ import { RequirePermission } from '../auth/require-permission.decorator';
 import { CommonError } from '../common/problem/common.error';
 import { AppConfig } from '../config/app-config';
 import { AUDIT_BUNDLE_FORMAT, type AuditBundle } from './audit-bundle';
+import type { CheckpointView } from '@hub/contracts';
 import {
   AuditLog,
   type ProvenEntry,
@@ -14,6 +15,7 @@ import {
   type VerificationReport,
 } from './audit-log.service';
 import { ReferralAccess } from './referral-access';
+import { AuditWitnesses } from './audit-witnesses';
 import { IntegerParam } from '../common/integer-param';
 
 class ConsistencyQuery {
@@ -37,6 +39,7 @@ export class AuditController {
     private readonly config: AppConfig,
     private readonly log: AuditLog,
     private readonly access: ReferralAccess,
+    private readonly witnesses: AuditWitnesses,
   ) {}
 
   @Get('referrals/:id/history')
@@ -59,8 +62,10 @@ export class AuditController {
   @RequirePermission('history.read')
   @ApiOperation({
     summary:
-      'The history as a self-contained bundle for `npm run audit:verify`, against the latest ' +
-      'signed checkpoint (entries after it come with the next one); 404 before the first',
+      'The history as a self-contained bundle for `npm run audit:verify`, against the newest ' +
+      'checkpoint a quorum of witnesses cosigned (else the latest signed one; entries after it ' +
+      'come with the next), with the cosignatures, witness keys and any fork reports; 404 ' +
+      'before the first checkpoint',
   })
   async bundle(
     @CurrentPrincipal() principal: Principal,
@@ -69,14 +74,17 @@ export class AuditController {
     await this.access.assertHistoryVisible(principal, id);
     // Against the latest signed checkpoint: a GET signs nothing. Entries after it are in the next
     // checkpoint's bundle (the sequencer signs every AUDIT_CHECKPOINT_INTERVAL_SECONDS).
-    const checkpoint = await this.latestCheckpoint();
+    const checkpoint = (await this.witnesses.newestTrusted()) ?? (await this.latestCheckpoint());
     const entries = await this.log.entriesOf(id, checkpoint);
     return {
       format: AUDIT_BUNDLE_FORMAT,
       referralId: id,
       origin: this.config.env.AUDIT_LOG_ORIGIN,
       verifierKey: this.log.verifierKey,
-      checkpoint: checkpoint.note,
+      checkpoint: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+      witnessKeys: this.witnesses.verifierKeys().map((w) => w.verifierKey),
+      witnessQuorum: this.witnesses.quorum,
+      witnessRefusals: await this.witnesses.refusals(),
       entries: entries.flatMap((e) =>
         e.leafIndex !== null && e.inclusionProof !== null
           ? [{ leafIndex: e.leafIndex, entry: e.entry, inclusionProof: e.inclusionProof }]
@@ -87,29 +95,23 @@ export class AuditController {
 
   @Get('audit/checkpoint')
   @RequirePermission('audit.checkpoint.read')
-  @ApiOperation({ summary: 'The latest signed checkpoint (signed note) and the key to verify it' })
+  @ApiOperation({
+    summary:
+      'The latest signed checkpoint (signed note, with the cosignature lines of the partner ' +
+      'witnesses that cosigned it so far), the key to verify it, and who cosigned',
+  })
   @ApiResponse({ status: 404, description: 'No checkpoint signed yet (problem+json)' })
-  async checkpoint(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
+  async checkpoint(): Promise<CheckpointView> {
     // A GET changes nothing: signing is the sequencer's scheduled act, or an auditor's POST.
-    const latest = await this.latestCheckpoint();
-    return {
-      ...latest,
-      origin: this.config.env.AUDIT_LOG_ORIGIN,
-      verifierKey: this.log.verifierKey,
-    };
+    return this.view(await this.latestCheckpoint());
   }
 
   @Post('audit/checkpoint')
   @RequirePermission('audit.checkpoint.sign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign and publish a checkpoint now (auditors, admins)' })
-  async signNow(): Promise<StoredCheckpoint & { origin: string; verifierKey: string }> {
-    const checkpoint = await this.log.checkpoint();
-    return {
-      ...checkpoint,
-      origin: this.config.env.AUDIT_LOG_ORIGIN,
-      verifierKey: this.log.verifierKey,
-    };
+  async signNow(): Promise<CheckpointView> {
+    return this.view(await this.log.checkpoint());
   }
 
   @Get('audit/verify')
@@ -135,6 +137,18 @@ export class AuditController {
       from: query.from,
       to: query.to,
       proof: await this.log.consistencyProof(query.from, query.to),
+    };
+  }
+
+  /** A checkpoint as served: its note with the cosignatures kept for it, and who they are. */
+  private async view(checkpoint: StoredCheckpoint): Promise<CheckpointView> {
+    return {
+      ...checkpoint,
+      note: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+      origin: this.config.env.AUDIT_LOG_ORIGIN,
+      verifierKey: this.log.verifierKey,
+      cosignedBy: await this.witnesses.cosignaturesOf(checkpoint.size, checkpoint.note),
+      quorum: this.witnesses.quorum,
     };
   }
 

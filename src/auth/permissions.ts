@@ -40,6 +40,8 @@ export interface ActionSpec {
  *   (no content, no case messages), and change nothing.
  * - Admins run the hub: they check the log's integrity and sign checkpoints, and see no referral
  *   and no figures — need to know, not rank.
+ * - Witnesses (a partner country's system checking the audit log before it cosigns) read the
+ *   checkpoints and proofs, nothing else.
  */
 export const ACTIONS = {
   'identity.read': {
@@ -130,13 +132,25 @@ export const ACTIONS = {
     summary: "read the audit log's latest signed checkpoint",
     concerns: 'hub',
     changes: false,
-    grants: { liaison_officer: 'all', supervisor: 'all', auditor: 'all', admin: 'all' },
+    grants: {
+      liaison_officer: 'all',
+      supervisor: 'all',
+      auditor: 'all',
+      admin: 'all',
+      witness: 'all',
+    },
   },
   'audit.proof.read': {
     summary: 'read a consistency proof between two sizes of the log',
     concerns: 'hub',
     changes: false,
-    grants: { liaison_officer: 'all', supervisor: 'all', auditor: 'all', admin: 'all' },
+    grants: {
+      liaison_officer: 'all',
+      supervisor: 'all',
+      auditor: 'all',
+      admin: 'all',
+      witness: 'all',
+    },
   },
   'audit.verify': {
     summary: 'recompute the whole log and check every checkpoint',

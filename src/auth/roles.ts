@@ -1,5 +1,8 @@
-/** Roles an officer's token may carry (contract v1, "HTTP API"). */
-export const ROLES = ['liaison_officer', 'supervisor', 'auditor', 'admin'] as const;
+/**
+ * Roles a token may carry (contract v1, "HTTP API"): an officer's, or `witness`, a partner
+ * country's system reading the audit log's checkpoints and proofs to cosign them.
+ */
+export const ROLES = ['liaison_officer', 'supervisor', 'auditor', 'admin', 'witness'] as const;
 
 export type Role = (typeof ROLES)[number];
 

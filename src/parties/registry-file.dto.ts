@@ -44,6 +44,16 @@ export class PartnerSystemDto {
   @IsString()
   @IsNotEmpty()
   signingKeyFile?: string;
+
+  /**
+   * The system's witness key for the audit log: a file holding its C2SP cosigner verifier key
+   * (`<name>+<key ID>+<base64(0x04 ‖ Ed25519 key)>`, one line). Absent: the country does not
+   * witness the log.
+   */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  witnessKeyFile?: string;
 }
 
 export class PartyNameDto {

@@ -24,7 +24,10 @@ export type InboundErrorCode =
   | 'consent-required'
   | 'not-allowed'
   | 'personal-data-erased'
-  | 'unsupported-type';
+  | 'unsupported-type'
+  // A witness's event about the audit log the hub cannot apply.
+  | 'unknown-checkpoint'
+  | 'bad-cosignature';
 
 /** Codes whose records are dead-lettered as well as answered. */
 export const DEAD_LETTER_CODES: ReadonlySet<InboundErrorCode> = new Set<InboundErrorCode>([

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   EVENT_TYPES,
   LIFECYCLE_ACTIONS,
+  type AuditCosignedData,
+  type AuditForkDetectedData,
   type EventType,
   type FieldError,
   type LifecycleAction,
@@ -26,6 +28,7 @@ import {
 import { DEAD_LETTER_CODES, InboundRefusal, type InboundErrorCode } from './inbound-error';
 import { PartnerAnswers } from './partner-answers';
 import { PartnerKeys } from './partner-keys';
+import { AuditWitnesses, WitnessEventError } from '../audit/audit.module';
 
 /** What became of one inbound record. */
 export type InboundOutcome =
@@ -61,6 +64,7 @@ export class InboundProcessor {
     private readonly answers: PartnerAnswers,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly keys: PartnerKeys,
+    private readonly witnesses: AuditWitnesses,
   ) {}
 
   async handle(record: InboundRecord): Promise<InboundOutcome> {
@@ -164,10 +168,43 @@ export class InboundProcessor {
       'applied',
     );
     if (claimed !== 'new') return claimed;
+    if (
+      inbound.type === EVENT_TYPES.auditCosigned ||
+      inbound.type === EVENT_TYPES.auditForkDetected
+    ) {
+      await this.applyWitnessEvent(tx, record.country, inbound);
+      return claimed;
+    }
     const actor: PartnerActor = { kind: 'partner-system', party: inbound.party, eventId: event.id };
     const command = commandOf(inbound);
     if (command) await this.commands.execute(tx, actor, command);
     return claimed;
+  }
+
+  /**
+   * A partner system acting as a witness of the audit log: its cosignature, or its report of a
+   * fork, applied by the audit feature and answered with a receipt in the same transaction.
+   */
+  private async applyWitnessEvent(tx: Tx, country: string, inbound: InboundEvent): Promise<void> {
+    const { event, party } = inbound;
+    const sender = { country, party, eventId: event.id };
+    try {
+      if (inbound.type === EVENT_TYPES.auditCosigned) {
+        await this.witnesses.cosigned(tx, sender, event.data as unknown as AuditCosignedData);
+      } else {
+        await this.witnesses.forkReported(
+          tx,
+          sender,
+          event.data as unknown as AuditForkDetectedData,
+        );
+      }
+    } catch (error) {
+      if (error instanceof WitnessEventError) {
+        throw new InboundRefusal(error.code, error.detail, error.errors);
+      }
+      throw error;
+    }
+    await this.answers.applied(tx, country, { ...identityOf(inbound), eventId: event.id });
   }
 
   /** The record as a verified partner event; throws {@link UnusableRecord} when it is none. */
@@ -311,6 +348,9 @@ function commandOf(inbound: InboundEvent): ReferralCommand | undefined {
         expect,
       };
     }
+    case EVENT_TYPES.auditCosigned:
+    case EVENT_TYPES.auditForkDetected:
+      return undefined; // applied by the audit feature, see applyWitnessEvent
     case EVENT_TYPES.referralOverdue:
     case EVENT_TYPES.eventRejected:
     case EVENT_TYPES.auditCheckpoint:

@@ -45,6 +45,25 @@ export class PartnerAnswers {
     await this.outbox.notify(tx, { country }, event);
   }
 
+  /**
+   * The receipt of an applied partner event that changed no referral (a witness's cosignature or
+   * fork report): the referral commands queue the others' with the change.
+   */
+  async applied(
+    tx: Tx,
+    country: string,
+    identity: RecordIdentity & { eventId: string },
+  ): Promise<void> {
+    const receipt = buildEvent({
+      type: EVENT_TYPES.receipt,
+      source: { hub: HUB_SOURCE },
+      ...(identity.party !== undefined && { recipient: identity.party }),
+      causationid: identity.eventId,
+      data: { eventId: identity.eventId, status: 'APPLIED' },
+    });
+    await this.outbox.notify(tx, { country }, receipt);
+  }
+
   /** Every refused partner event is part of the audit trail, with its code but not its content. */
   auditRefusal(
     tx: Tx,

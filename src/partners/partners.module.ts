@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { KafkaModule } from '../kafka/kafka.module';
+import { AuditModule } from '../audit/audit.module';
 import { PartnerKeys } from './partner-keys';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { DeadLetterPublisher } from './dead-letter-publisher';
@@ -15,7 +16,7 @@ export { PartnerInboundConsumer, type ConsumerStats } from './partner-inbound.co
 
 /** Partner systems over Kafka: the inbound consumer, inbox and dead-letter topic. */
 @Module({
-  imports: [KafkaModule, OutboxModule, ReferralsModule],
+  imports: [KafkaModule, OutboxModule, ReferralsModule, AuditModule],
   providers: [
     InboxRepository,
     InboundProcessor,

@@ -62,6 +62,8 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
       ...idp.env,
       CONSOLE_PUBLIC_URL: base,
       CONSOLE_DIR: 'dist/console',
+      // No witness runs here: the auditor's view trusts the hub's signature alone.
+      AUDIT_WITNESS_QUORUM: '0',
     });
     await app.listen(port, '127.0.0.1');
     vn = await TestPartner.start('VN');

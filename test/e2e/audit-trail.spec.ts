@@ -39,6 +39,8 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     app = await startTestApp({
       DATABASE_URL: appRoleUrl(adminUrl),
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
+      // No witness runs here (test/e2e/audit-witnesses.spec.ts has them): the hub's signature alone.
+      AUDIT_WITNESS_QUORUM: '0',
     });
     vn = await TestPartner.start('VN');
     bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'khamla');

@@ -54,6 +54,8 @@ describe('personal data at rest (own database)', () => {
     app = await startTestApp({
       DATABASE_URL: appRoleUrl(adminUrl),
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
+      // No witness runs here (test/e2e/audit-witnesses.spec.ts has them): the hub's signature alone.
+      AUDIT_WITNESS_QUORUM: '0',
       PERSONAL_DATA_RETENTION_DAYS: String(RETENTION_DAYS),
     });
     vn = await TestPartner.start('VN');

@@ -43,6 +43,7 @@ export const en = {
   'role.supervisor': 'Supervisor',
   'role.auditor': 'Auditor',
   'role.admin': 'Administrator',
+  'role.witness': 'Witness (partner system)',
   'list.inbox': 'Inbox: referrals received',
   'list.outbox': 'Outbox: referrals sent',
   'list.all': 'Referrals',
@@ -286,6 +287,18 @@ export const en = {
   'audit.report.elapsed': 'Time: {ms} ms',
   'audit.report.firstBad': 'First bad entry: leaf {leaf} ({reason})',
   'audit.report.failedCheckpoint': 'Failed checkpoint: size {size} ({reason})',
+  'audit.report.trusted':
+    'Trusted up to the checkpoint of size {size}, cosigned by {witnesses} ({quorum} needed).',
+  'audit.report.untrusted':
+    'No checkpoint has the {quorum} witness cosignatures it needs to be trusted yet.',
+  'audit.report.noQuorum': "No witness needed: the hub's signature alone is trusted.",
+  'audit.report.newest': 'Newest checkpoint: size {size}, cosigned by {witnesses}.',
+  'audit.report.fork':
+    'FORK: witness {country} refused the checkpoint of size {offered} (it had cosigned size {held}): {reason}',
+  'audit.report.badCosignature':
+    'The cosignature of {country} on the checkpoint of size {size} does not verify: {reason}',
+  'audit.checkpoint.cosignedBy': 'Cosigned by the witnesses {witnesses} ({quorum} needed).',
+  'audit.checkpoint.notCosigned': 'Not cosigned by any witness yet ({quorum} needed).',
   'audit.referrals': 'Referrals',
   'audit.open': 'Audit trail',
   'audit.referral.title': 'Audit trail of referral {ref}',

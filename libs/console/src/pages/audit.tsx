@@ -81,9 +81,53 @@ function VerifyLog() {
               </li>
             )}
           </ul>
+          <WitnessReport verdict={report.witnesses} />
         </div>
       )}
     </section>
+  );
+}
+
+/** Which witnesses vouch for the log, and every fork or bad cosignature, named. */
+function WitnessReport(props: { verdict: VerificationReport['witnesses'] }) {
+  const { t } = useApp();
+  const v = props.verdict;
+  const names = (list: readonly { country: string }[]) =>
+    list.length === 0 ? t('common.none') : list.map((w) => w.country).join(', ');
+  return (
+    <ul data-testid="witness-report">
+      <li data-testid="witness-trust">
+        {v.quorum === 0
+          ? t('audit.report.noQuorum')
+          : v.trusted !== null
+            ? t('audit.report.trusted', {
+                size: v.trusted.size,
+                witnesses: names(v.trusted.cosignedBy),
+                quorum: v.quorum,
+              })
+            : t('audit.report.untrusted', { quorum: v.quorum })}
+      </li>
+      {v.newest !== null && v.newest.size !== v.trusted?.size && (
+        <li>
+          {t('audit.report.newest', { size: v.newest.size, witnesses: names(v.newest.cosignedBy) })}
+        </li>
+      )}
+      {v.refusals.map((r, i) => (
+        <li key={`fork-${i}`} data-testid="witness-fork">
+          {t('audit.report.fork', {
+            country: r.country,
+            offered: r.offeredSize,
+            held: r.heldSize,
+            reason: r.reason,
+          })}
+        </li>
+      ))}
+      {v.invalidCosignatures.map((c, i) => (
+        <li key={`bad-${i}`}>
+          {t('audit.report.badCosignature', { country: c.country, size: c.size, reason: c.reason })}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -206,6 +250,16 @@ export function AuditReferralPage(props: { id: string }) {
             ) : (
               <p className="notice notice-error" data-testid="checkpoint-invalid">
                 ✗ {t('audit.checkpoint.invalid', { reason: verification.checkpoint.error })}
+              </p>
+            )}
+            {d.checkpoint !== null && (
+              <p data-testid="checkpoint-witnesses">
+                {d.checkpoint.cosignedBy.length > 0
+                  ? t('audit.checkpoint.cosignedBy', {
+                      witnesses: d.checkpoint.cosignedBy.map((w) => w.country).join(', '),
+                      quorum: d.checkpoint.quorum,
+                    })
+                  : t('audit.checkpoint.notCosigned', { quorum: d.checkpoint.quorum })}
               </p>
             )}
             <pre className="note">{history.checkpoint.note}</pre>

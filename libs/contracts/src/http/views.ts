@@ -5,7 +5,7 @@
  */
 
 /** Roles an officer's token or console session may carry. */
-export type RoleName = 'liaison_officer' | 'supervisor' | 'auditor' | 'admin';
+export type RoleName = 'liaison_officer' | 'supervisor' | 'auditor' | 'admin' | 'witness';
 
 /** Who the hub takes the caller to be (`GET /v1/me`, `GET /auth/session`). */
 export interface PrincipalView {
@@ -181,6 +181,45 @@ export interface CheckpointView extends StoredCheckpoint {
   origin: string;
   /** `<name>+<hex key id>+<base64 key>` (C2SP signed-note verifier key). */
   verifierKey: string;
+  /** The partner witnesses that cosigned this checkpoint (their lines are in `note`). */
+  cosignedBy: WitnessCosignature[];
+  /** Cosignatures the checkpoint needs to be trusted (`AUDIT_WITNESS_QUORUM`). */
+  quorum: number;
+}
+
+/** A partner country's cosignature of a checkpoint, verified with its witness key. */
+export interface WitnessCosignature {
+  country: string;
+  /** The witness's key name, as in its signature line. */
+  name: string;
+  /** The time the witness put in its cosignature (RFC 3339). */
+  cosignedAt: string;
+}
+
+/** A witness refused to cosign a checkpoint: the log it was shown forks the one it cosigned. */
+export interface WitnessRefusal {
+  country: string;
+  heldSize: number;
+  offeredSize: number;
+  reason: string;
+  receivedAt: string;
+}
+
+/** The witnesses' part of `GET /v1/audit/verify`: which checkpoint a quorum vouches for. */
+export interface WitnessVerdict {
+  /** True when a checkpoint has the quorum and no witness reported a fork. */
+  ok: boolean;
+  quorum: number;
+  /** Countries whose witness key is registered. */
+  witnesses: string[];
+  /** The newest checkpoint with the hub's signature and a quorum of valid cosignatures. */
+  trusted: { size: number; cosignedBy: WitnessCosignature[] } | null;
+  /** The newest checkpoint, with the cosignatures it has so far. */
+  newest: { size: number; cosignedBy: WitnessCosignature[] } | null;
+  /** Stored cosignatures that do not verify against the stored checkpoint (a rewritten log). */
+  invalidCosignatures: { size: number; country: string; reason: string }[];
+  /** Forks reported by witnesses, each with its evidence kept by the hub and the witness. */
+  refusals: WitnessRefusal[];
 }
 
 /** An entry with its place in the log and its proof against a checkpoint. */
@@ -205,6 +244,8 @@ export interface VerificationReport {
   checkpointsChecked: number;
   firstBadEntry?: { leafIndex: number; entryId: string | null; reason: string };
   failedCheckpoint?: { size: number; reason: string };
+  /** The witnesses' verdict; `ok` above includes it. */
+  witnesses: WitnessVerdict;
   elapsedMs: number;
   entriesPerSecond: number;
 }
