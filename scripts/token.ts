@@ -1,11 +1,9 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { importJWK, SignJWT } from 'jose';
-import { DEV_ISSUER_KEY, DEV_KEYS_DIR, ensureKeyPair } from '../src/auth/dev-keys';
 import { isRole, ROLES } from '../src/auth/roles';
-import { loadEnv } from '../src/env';
 import { loadPartyRegistry } from '../src/parties/party-registry';
+import { mintDevToken } from './lib/dev-token';
 import { repoRoot } from './lib/repo-root';
 
 const USAGE =
@@ -44,17 +42,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(ttlMinutes) || ttlMinutes < 1 || ttlMinutes > 7 * 24 * 60) {
     throw new Error('--ttl must be a number of minutes between 1 and 10080');
   }
-  const env = loadEnv();
-  const { pair } = await ensureKeyPair(join(repoRoot(), DEV_KEYS_DIR), DEV_ISSUER_KEY);
-  const key = await importJWK(pair.privateJwk, 'EdDSA');
-  const token = await new SignJWT({ party, roles })
-    .setProtectedHeader({ alg: 'EdDSA', kid: pair.kid, typ: 'JWT' })
-    .setSubject(values.sub ?? `${party.toLowerCase()}-${roles[0] ?? 'officer'}`)
-    .setIssuer(env.AUTH_ISSUER)
-    .setAudience(env.AUTH_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlMinutes}m`)
-    .sign(key);
+  const { token } = await mintDevToken({
+    party,
+    roles,
+    sub: values.sub ?? `${party.toLowerCase()}-${roles[0] ?? 'officer'}`,
+    ttlSeconds: ttlMinutes * 60,
+  });
   process.stdout.write(`${token}\n`);
 }
 

@@ -35,6 +35,15 @@ export function isPartnerCountry(code: string): code is PartnerCountryCode {
   return Object.hasOwn(PARTNER_COUNTRIES, code);
 }
 
+/**
+ * The key name of a partner country's witness of the hub's audit log in development, e.g.
+ * `mekong-referral-hub/witness/TH`: the name its cosignatures carry (`npm run keys` writes its
+ * verifier key to `.dev/keys/witness-CC.vkey`). A real partner names its witness itself.
+ */
+export function witnessKeyName(country: string): string {
+  return `mekong-referral-hub/witness/${country}`;
+}
+
 /** Offset of Indochina Time (Laos, Thailand, Viet Nam, Cambodia), used for local times. */
 const ICT_OFFSET_HOURS = 7;
 
