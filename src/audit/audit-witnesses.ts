@@ -18,7 +18,6 @@ import {
   type CosignatureVerifier,
   type OpenedCheckpoint,
 } from '@hub/transparency-log';
-import { AuditWriter } from '../audit-trail/audit-writer';
 import { HubSigningKey } from '../common/hub-signing-key';
 import { AppConfig } from '../config/app-config';
 import { Transactions, type Tx } from '../database/transactions';
@@ -76,7 +75,6 @@ export class AuditWitnesses {
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    private readonly audit: AuditWriter,
     @Inject(HubSigningKey) private readonly hubKey: HubSigningKey,
   ) {
     this.keys = loadWitnessKeys(config);
@@ -140,8 +138,9 @@ export class AuditWitnesses {
 
   /**
    * Applies `mrh.audit.fork-detected.v1`: both notes must carry the hub's signature (a witness
-   * keeps only what the hub signed), and are kept as evidence with the witness's reason. Written
-   * to the audit trail too, and logged as an alarm.
+   * keeps only what the hub signed), and are kept as evidence with the witness's reason, and
+   * logged as an alarm. Not an audit entry: a forked witness refuses every later checkpoint,
+   * and an entry per refusal would make a new checkpoint to refuse, forever.
    */
   async forkReported(tx: Tx, sender: WitnessSender, data: AuditForkDetectedData): Promise<void> {
     const held = this.openHubNote(data.held, 'data.held').checkpoint;
@@ -161,15 +160,6 @@ export class AuditWitnesses {
         sender.eventId,
       ],
     );
-    await this.audit.record(tx, {
-      actorKind: 'partner-system',
-      actor: `partner-system:${sender.country}`,
-      actorParty: sender.party,
-      action: 'audit.fork-reported',
-      eventId: sender.eventId,
-      payload: data,
-      outcome: `held ${held.size}, refused ${offered.size}: ${data.reason}`.slice(0, 500),
-    });
     this.logger.error(
       `ALARM: ${sender.country}'s witness refused the checkpoint of size ${offered.size} (it cosigned size ${held.size}): ${data.reason}`,
     );
