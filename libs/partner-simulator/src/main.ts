@@ -138,7 +138,16 @@ function loadWitness(config: SimulatorConfig, log: (line: string) => void): Witn
     );
     return undefined;
   }
-  const privateKey = createPrivateKey({ key: readJwk(options.keyFile), format: 'jwk' });
+  let privateKey;
+  try {
+    privateKey = createPrivateKey({ key: readJwk(options.keyFile), format: 'jwk' });
+  } catch (error) {
+    throw new Error(
+      `cannot use the witness key ${options.keyFile} (${message(error)}); ` +
+        '`npm run keys` generates the development one, --no-witness runs without',
+      { cause: error },
+    );
+  }
   const hubKey = createPublicKey({ key: readJwk(config.hubKeyFile), format: 'jwk' });
   const token: TokenProvider =
     config.hubTokenFile !== undefined
