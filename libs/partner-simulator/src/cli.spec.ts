@@ -21,7 +21,67 @@ describe('parseCli', () => {
         from: 'TH-POLICE',
         sign: true,
         hubKeyFile: '.dev/keys/hub.public.jwk',
+        hubUrl: 'http://127.0.0.1:3000',
+        witness: {
+          keyFile: '.dev/keys/witness-TH.private.jwk',
+          keyFileGiven: false,
+          name: 'mekong-referral-hub/witness/TH',
+          stateFile: '.dev/witness/TH.json',
+          origin: 'mekong-referral-hub/audit',
+        },
       },
+    });
+  });
+
+  describe('witness of the audit log', () => {
+    it('reads the witness and hub API flags', () => {
+      const result = parseCli(
+        [
+          '--country',
+          'KH',
+          '--hub-url',
+          'https://hub.example.la',
+          '--hub-token-file',
+          'kh.token',
+          '--witness-key-file',
+          'w.jwk',
+          '--witness-name',
+          'witness.example.kh/w1',
+          '--witness-state',
+          'state/kh.json',
+          '--log-origin',
+          'hub.example.la/audit',
+        ],
+        { PARTNER_HUB_URL: 'http://ignored:1' },
+      );
+
+      expect(result).toMatchObject({
+        kind: 'run',
+        config: {
+          hubUrl: 'https://hub.example.la',
+          hubTokenFile: 'kh.token',
+          witness: {
+            keyFile: 'w.jwk',
+            keyFileGiven: true,
+            name: 'witness.example.kh/w1',
+            stateFile: 'state/kh.json',
+            origin: 'hub.example.la/audit',
+          },
+        },
+      });
+    });
+
+    it('takes the hub URL from PARTNER_HUB_URL when no flag gives it', () => {
+      const result = parseCli(['--country', 'VN'], { PARTNER_HUB_URL: 'http://hub:3000' });
+
+      expect(result).toMatchObject({ kind: 'run', config: { hubUrl: 'http://hub:3000' } });
+    });
+
+    it('has no witness with --no-witness', () => {
+      const result = parseCli(['--country', 'CN', '--no-witness'], {});
+
+      expect(result.kind === 'run' && result.config).not.toHaveProperty('witness');
+      expect(result.kind === 'run' && result.config.hubTokenFile).toBeUndefined();
     });
   });
 
@@ -144,6 +204,10 @@ describe('parseCli', () => {
     [['--country', 'TH', '--to', 'VN-MPS'], 'not a Lao party code'],
     [['--country', 'TH', '--from', 'VN-MPS'], '--from must be one of TH-POLICE, TH-MSDHS'],
     [['--country', 'TH', '--colour'], "Unknown option '--colour'"],
+    [['--country', 'TH', '--hub-url', 'ftp://hub'], 'not an http(s) URL'],
+    [['--country', 'TH', '--hub-url', 'hub:3000'], 'not an http(s) URL'],
+    [['--country', 'TH', '--witness-name', 'my witness'], '--witness-name my witness has a space'],
+    [['--country', 'TH', '--log-origin', 'a+b'], '--log-origin a+b has a space'],
   ])('refuses %j', (argv, message) => {
     expect(parseCli(argv, {})).toEqual({
       kind: 'error',

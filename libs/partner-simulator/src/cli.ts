@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { REJECTION_REASON_CODES, countryOfParty, isPartyCode } from '@hub/contracts';
-import { PARTNER_COUNTRIES, isPartnerCountry, type PartnerCountryCode } from './fixtures';
+import { isValidKeyName } from '@hub/transparency-log';
+import {
+  PARTNER_COUNTRIES,
+  isPartnerCountry,
+  witnessKeyName,
+  type PartnerCountryCode,
+} from './fixtures';
 import { DECISIONS, type FlowPolicy } from './referral-flow';
 
 /** SASL mechanisms the simulator can log in with (kafkajs names). */
@@ -15,6 +21,20 @@ export interface SimulatorLogin {
   readonly password?: string;
   /** Else read from this file. */
   readonly passwordFile?: string;
+}
+
+/** The witness of the hub's audit log (`--witness-*`); see `witness.ts`. */
+export interface WitnessConfig {
+  /** The witness's private Ed25519 JWK. */
+  readonly keyFile: string;
+  /** Whether `keyFile` was given (`--witness-key-file`): a missing one is then an error. */
+  readonly keyFileGiven: boolean;
+  /** The key name of its cosignatures. */
+  readonly name: string;
+  /** Its state: the checkpoint it cosigned last, and the evidence of refusals. */
+  readonly stateFile: string;
+  /** The origin line of the hub's audit log, also the name of the hub's checkpoint key. */
+  readonly origin: string;
 }
 
 /** Everything the command line decides. */
@@ -38,6 +58,12 @@ export interface SimulatorConfig {
   readonly hubKeyFile: string;
   /** SASL login; plaintext without. */
   readonly login?: SimulatorLogin;
+  /** The hub's HTTP API, where the witness fetches consistency proofs. */
+  readonly hubUrl: string;
+  /** A file holding the bearer token for the hub's API; else a development token is minted. */
+  readonly hubTokenFile?: string;
+  /** The audit log witness; absent with `--no-witness`. */
+  readonly witness?: WitnessConfig;
 }
 
 /** What the command line asks for. */
@@ -70,6 +96,16 @@ referral-hub.from.CC.
   --no-sign                send unsigned events
   --hub-key PATH           the hub's public Ed25519 JWK: an event read is acted on only when
                            its signature verifies with it (default .dev/keys/hub.public.jwk)
+  --hub-url URL            the hub's HTTP API, for the witness's consistency proofs
+                           (default: $PARTNER_HUB_URL, else http://127.0.0.1:3000)
+  --hub-token-file PATH    bearer token for the hub's API (default: a development token of
+                           role witness for the country's first party, minted and renewed here)
+  --witness-key-file PATH  private Ed25519 JWK the witness cosigns checkpoints with (default
+                           .dev/keys/witness-CC.private.jwk; no witness when that is absent)
+  --witness-name NAME      key name of the cosignatures (default mekong-referral-hub/witness/CC)
+  --witness-state PATH     the witness's state and evidence (default .dev/witness/CC.json)
+  --log-origin ORIGIN      origin of the hub's audit log (default mekong-referral-hub/audit)
+  --no-witness             do not witness the audit log: checkpoints are only logged
   --sasl-mechanism M       log in with SASL: scram-sha-512 (the local broker in scram mode),
                            scram-sha-256 or plain (default: $PARTNER_KAFKA_SASL_MECHANISM, else
                            none: plaintext)
@@ -113,6 +149,13 @@ export function parseCli(
         'sasl-mechanism': { type: 'string' },
         'sasl-username': { type: 'string' },
         'sasl-password-file': { type: 'string' },
+        'hub-url': { type: 'string' },
+        'hub-token-file': { type: 'string' },
+        witness: { type: 'boolean', default: true },
+        'witness-key-file': { type: 'string' },
+        'witness-name': { type: 'string' },
+        'witness-state': { type: 'string' },
+        'log-origin': { type: 'string', default: 'mekong-referral-hub/audit' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -157,6 +200,24 @@ export function parseCli(
   const login = loginOf(country, values, env);
   if (typeof login === 'string') return { kind: 'error', message: login };
   const keyFile = values['key-file'];
+  const hubUrl = values['hub-url'] ?? nonEmpty(env['PARTNER_HUB_URL']) ?? 'http://127.0.0.1:3000';
+  if (!isHttpUrl(hubUrl))
+    return { kind: 'error', message: `--hub-url ${hubUrl} is not an http(s) URL` };
+  const witnessName = values['witness-name'] ?? witnessKeyName(country);
+  if (!isValidKeyName(witnessName)) {
+    return {
+      kind: 'error',
+      message: `--witness-name ${witnessName} has a space or '+', or is empty`,
+    };
+  }
+  if (!isValidKeyName(values['log-origin'])) {
+    return {
+      kind: 'error',
+      message: `--log-origin ${values['log-origin']} has a space or '+', or is empty`,
+    };
+  }
+  const witnessKeyFile = values['witness-key-file'];
+  const hubTokenFile = values['hub-token-file'];
   return {
     kind: 'run',
     config: {
@@ -178,8 +239,32 @@ export function parseCli(
       ...(keyFile !== undefined && { keyFile }),
       hubKeyFile: values['hub-key'],
       ...(login !== undefined && { login }),
+      hubUrl,
+      ...(hubTokenFile !== undefined && { hubTokenFile }),
+      ...(values.witness && {
+        witness: {
+          keyFile: witnessKeyFile ?? `.dev/keys/witness-${country}.private.jwk`,
+          keyFileGiven: witnessKeyFile !== undefined,
+          name: witnessName,
+          stateFile: values['witness-state'] ?? `.dev/witness/${country}.json`,
+          origin: values['log-origin'],
+        },
+      }),
     },
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /**

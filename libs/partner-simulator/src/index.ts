@@ -4,3 +4,6 @@ export * from './hub-events';
 export * from './partner-system';
 export * from './referral-flow';
 export * from './signing';
+export * from './audit-witnessing';
+export * from './hub-proofs';
+export * from './witness';

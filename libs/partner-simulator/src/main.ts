@@ -1,15 +1,22 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createEd25519Verifier } from '@hub/transparency-log';
 import type { SASLOptions } from 'kafkajs';
+import { mintDevToken } from '../../../scripts/lib/dev-token';
 import { USAGE, parseCli, type SimulatorConfig } from './cli';
-import { victimRepatriationFixture } from './fixtures';
+import { PARTNER_COUNTRIES, victimRepatriationFixture } from './fixtures';
+import { HubProofSource, renewingToken, tokenFromFile, type TokenProvider } from './hub-proofs';
 import { PartnerSystem } from './partner-system';
 import { Ed25519EventSigner, Ed25519EventVerifier, type EventSigner } from './signing';
+import { Witness } from './witness';
 
 /*
  * `npx tsx libs/partner-simulator/src/main.ts --country TH [options]` (`--help` lists them):
  * one partner country's national system, simulated, for as long as it runs. Ctrl-C stops it.
  */
+
+/** Lifetime of a minted development token; it is renewed a minute before it lapses. */
+const DEV_TOKEN_TTL_SECONDS = 15 * 60;
 
 /** How long a clean stop may take (leaving the consumer group, flushing the producer). */
 const STOP_TIMEOUT_MS = 15_000;
@@ -32,6 +39,7 @@ async function main(): Promise<void> {
   const signer = loadSigner(config, log);
   const hubVerifier = loadHubVerifier(config);
   const sasl = loadLogin(config);
+  const witness = loadWitness(config, log);
   const system = new PartnerSystem({
     country: config.country,
     brokers: config.brokers,
@@ -41,6 +49,7 @@ async function main(): Promise<void> {
     ...(signer !== undefined && { signer }),
     hubVerifier,
     ...(sasl !== undefined && { sasl }),
+    ...(witness !== undefined && { witness }),
     log,
   });
 
@@ -108,6 +117,69 @@ function loadHubVerifier(config: SimulatorConfig): Ed25519EventVerifier {
       { cause: error },
     );
   }
+}
+
+/**
+ * The witness of the hub's audit log: its key (`--witness-key-file`, else the development one of
+ * the country when it exists), the hub's checkpoint key (the hub's public key, named after the
+ * log's origin), its state file, and the hub's proofs over HTTP with a token from
+ * `--hub-token-file` or a development token of role `witness` for the country's first party.
+ */
+function loadWitness(config: SimulatorConfig, log: (line: string) => void): Witness | undefined {
+  const { country } = config;
+  const options = config.witness;
+  if (options === undefined) {
+    log(`${country} --no-witness: checkpoints are logged, not cosigned`);
+    return undefined;
+  }
+  if (!options.keyFileGiven && !existsSync(options.keyFile)) {
+    log(
+      `${country} no witness key at ${options.keyFile} (npm run keys makes one): checkpoints are logged, not cosigned`,
+    );
+    return undefined;
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey({ key: readJwk(options.keyFile), format: 'jwk' });
+  } catch (error) {
+    throw new Error(
+      `cannot use the witness key ${options.keyFile} (${message(error)}); ` +
+        '`npm run keys` generates the development one, --no-witness runs without',
+      { cause: error },
+    );
+  }
+  const hubKey = createPublicKey({ key: readJwk(config.hubKeyFile), format: 'jwk' });
+  const token: TokenProvider =
+    config.hubTokenFile !== undefined
+      ? tokenFromFile(config.hubTokenFile)
+      : renewingToken(() =>
+          mintDevToken({
+            party: PARTNER_COUNTRIES[country].parties[0],
+            roles: ['witness'],
+            sub: `witness-${country}`,
+            ttlSeconds: DEV_TOKEN_TTL_SECONDS,
+          }),
+        );
+  const witness = new Witness({
+    cosigner: { name: options.name, privateKey },
+    logVerifier: createEd25519Verifier(options.origin, hubKey),
+    origin: options.origin,
+    stateFile: options.stateFile,
+    proofs: new HubProofSource({ hubUrl: config.hubUrl, token }),
+  });
+  const held = witness.lastCosigned;
+  log(
+    `${country} witness ${options.name} of ${options.origin}: state ${options.stateFile}` +
+      (held === undefined
+        ? ' (nothing cosigned yet: trusts the first checkpoint)'
+        : `, cosigned size ${held.size}`) +
+      `, ${witness.refusals.length} refusal(s), proofs from ${config.hubUrl}`,
+  );
+  return witness;
+}
+
+function readJwk(path: string): JsonWebKey {
+  return JSON.parse(readFileSync(path, 'utf8')) as JsonWebKey;
 }
 
 /** The SASL login of `--sasl-*` / `PARTNER_KAFKA_SASL_*`, with its password read from the file. */

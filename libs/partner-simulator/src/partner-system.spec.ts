@@ -1,10 +1,30 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { CLOUDEVENTS_CONTENT_TYPE, EVENT_TYPES, signEvent, type CloudEvent } from '@hub/contracts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  EVENT_TYPES,
+  HUB_SOURCE,
+  signEvent,
+  validateEventData,
+  type CloudEvent,
+} from '@hub/contracts';
+import {
+  createEd25519Verifier,
+  formatCheckpoint,
+  formatCosignerVerifierKey,
+  MerkleTree,
+  parseCosignerVerifierKey,
+  signNote,
+  verifyCosignature,
+} from '@hub/transparency-log';
 import { calculateJwkThumbprint } from 'jose';
 import { Kafka, logLevel, type KafkaMessage, type Producer, type ProducerRecord } from 'kafkajs';
 import example from '../../contracts/src/referral/examples/victim-repatriation.json';
 import { PartnerSystem } from './partner-system';
 import { Ed25519EventVerifier } from './signing';
+import { Witness } from './witness';
 
 /*
  * PartnerSystem.handle without a broker: the producer is replaced by one that records what would
@@ -55,13 +75,23 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-/** A simulator of Thailand whose sends are recorded in `sent`, its log lines in `log`. */
-function simulator(): { system: PartnerSystem; sent: CloudEvent[]; log: string[] } {
+/**
+ * A simulator of Thailand whose sends are recorded in `sent` (record keys in `keys`), its log
+ * lines in `log`.
+ */
+function simulator(witness?: Witness): {
+  system: PartnerSystem;
+  sent: CloudEvent[];
+  keys: string[];
+  log: string[];
+} {
   const sent: CloudEvent[] = [];
+  const keys: string[] = [];
   const log: string[] = [];
   const send = (record: ProducerRecord): Promise<[]> => {
     for (const message of record.messages) {
       sent.push(JSON.parse(message.value?.toString() ?? 'null') as CloudEvent);
+      keys.push(message.key?.toString() ?? '');
     }
     return Promise.resolve([]);
   };
@@ -82,10 +112,11 @@ function simulator(): { system: PartnerSystem; sent: CloudEvent[]; log: string[]
     },
     delayMs: 0,
     hubVerifier,
+    ...(witness !== undefined && { witness }),
     log: (line) => log.push(line),
     kafkaLogLevel: logLevel.NOTHING,
   });
-  return { system, sent, log };
+  return { system, sent, keys, log };
 }
 
 /** A record of `referral-hub.to.TH` as the hub writes it: structured mode, keyed by referral. */
@@ -185,5 +216,200 @@ describe('PartnerSystem.handle and the hub’s signature', () => {
     expect(system.refusedSignatures).toBe(0);
     expect(sent).toEqual([]);
     expect(log).toEqual([expect.stringMatching(/^TH ← unreadable record .*not JSON$/)]);
+  });
+});
+
+describe('PartnerSystem.handle and the audit log’s checkpoints', () => {
+  const ORIGIN = 'mekong-referral-hub/audit';
+  const WITNESS_NAME = 'mekong-referral-hub/witness/TH';
+  const witnessKey = generateKeyPairSync('ed25519');
+  const cosignerVerifier = parseCosignerVerifierKey(
+    formatCosignerVerifierKey(WITNESS_NAME, witnessKey.publicKey),
+  );
+  const honest = new MerkleTree();
+  const forked = new MerkleTree();
+  for (let i = 0; i < 10; i++) {
+    honest.append(Buffer.from(`entry ${i}`));
+    forked.append(Buffer.from(i < 4 ? `entry ${i}` : `other ${i}`));
+  }
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'partner-witness-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function witness(): Witness {
+    return new Witness({
+      cosigner: { name: WITNESS_NAME, privateKey: witnessKey.privateKey },
+      logVerifier: createEd25519Verifier(ORIGIN, hub.publicKey),
+      origin: ORIGIN,
+      stateFile: join(dir, 'TH.json'),
+      proofs: {
+        consistencyProof: (from, to) =>
+          Promise.resolve(honest.consistencyProof(from, to).map((h) => h.toString('base64'))),
+      },
+    });
+  }
+
+  function checkpointNote(tree: MerkleTree, size: number): string {
+    const text = formatCheckpoint({ origin: ORIGIN, size, root: tree.root(size) });
+    return signNote(text, { name: ORIGIN, privateKey: hub.privateKey });
+  }
+
+  /** The hub's `mrh.audit.checkpoint.v1` to TH, signed. */
+  function checkpointEvent(note: string, id = randomId()): object {
+    return signEvent(
+      {
+        specversion: '1.0',
+        id,
+        source: HUB_SOURCE,
+        type: EVENT_TYPES.auditCheckpoint,
+        time: '2026-03-02T02:00:00.000Z',
+        datacontenttype: 'application/json',
+        data: { checkpoint: note },
+      },
+      hub.privateKey,
+      hubKid,
+    );
+  }
+
+  /** The hub's answer to our event `eventId`. */
+  function answerTo(eventId: string, rejected = false): object {
+    return signEvent(
+      {
+        specversion: '1.0',
+        id: randomId(),
+        source: HUB_SOURCE,
+        type: rejected ? EVENT_TYPES.eventRejected : EVENT_TYPES.receipt,
+        time: '2026-03-02T02:00:01.000Z',
+        datacontenttype: 'application/json',
+        causationid: eventId,
+        data: rejected
+          ? {
+              eventId,
+              code: 'invalid-signature',
+              detail: 'the cosignature does not verify',
+              errors: [],
+            }
+          : { eventId, status: 'APPLIED' },
+      },
+      hub.privateKey,
+      hubKid,
+    );
+  }
+
+  let counter = 0;
+  function randomId(): string {
+    counter += 1;
+    return `5a1b2c3d-4e5f-4a6b-8c7d-${counter.toString(16).padStart(12, '0')}`;
+  }
+
+  it('cosigns a checkpoint: sends mrh.audit.cosigned.v1 with the note as received, keyed by the size', async () => {
+    const { system, sent, keys, log } = simulator(witness());
+    const note = checkpointNote(honest, 6);
+    const event = checkpointEvent(note) as CloudEvent;
+
+    await system.handle(record(event));
+
+    expect(sent).toHaveLength(1);
+    const [cosigned] = sent as [CloudEvent<Record<string, string>>];
+    expect(cosigned).toMatchObject({
+      type: EVENT_TYPES.auditCosigned,
+      source: '/parties/TH-POLICE',
+      causationid: event.id,
+      data: { checkpoint: note },
+    });
+    expect(validateEventData(EVENT_TYPES.auditCosigned, cosigned.data).ok).toBe(true);
+    const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
+    expect(verifyCosignature(text, cosigned.data['cosignature'] ?? '', cosignerVerifier).ok).toBe(
+      true,
+    );
+    expect(keys).toEqual(['6']);
+    expect(log[0]).toMatch(/^TH ← audit\.checkpoint .* size 6: consistent, cosigned$/);
+    expect(log[1]).toMatch(/^TH → audit\.cosigned .* as TH-POLICE$/);
+  });
+
+  it('reports a fork with mrh.audit.fork-detected.v1: both notes and the reason', async () => {
+    const { system, sent, keys, log } = simulator(witness());
+    const held = checkpointNote(honest, 6);
+    const fork = checkpointNote(forked, 6);
+
+    await system.handle(record(checkpointEvent(held)));
+    await system.handle(record(checkpointEvent(fork)));
+
+    expect(sent.map((e) => e.type)).toEqual([
+      EVENT_TYPES.auditCosigned,
+      EVENT_TYPES.auditForkDetected,
+    ]);
+    expect(sent[1]?.data).toEqual({ held, offered: fork, reason: 'same size 6, another root' });
+    expect(validateEventData(EVENT_TYPES.auditForkDetected, sent[1]?.data).ok).toBe(true);
+    expect(keys).toEqual(['6', '6']);
+    expect(log).toContainEqual(
+      expect.stringMatching(/size 6: FORK, refused \(same size 6, another root\)$/),
+    );
+  });
+
+  it('sends nothing for a checkpoint the witness ignores (stale), and says why', async () => {
+    const { system, sent, log } = simulator(witness());
+    await system.handle(record(checkpointEvent(checkpointNote(honest, 8))));
+
+    await system.handle(record(checkpointEvent(checkpointNote(honest, 5))));
+
+    expect(sent).toHaveLength(1);
+    expect(log.at(-1)).toMatch(/not cosigned: stale: size 5 is below the cosigned 8$/);
+  });
+
+  it('cosigns a redelivered checkpoint again', async () => {
+    const { system, sent } = simulator(witness());
+    const again = checkpointEvent(checkpointNote(honest, 7));
+
+    await system.handle(record(again));
+    await system.handle(record(again));
+
+    expect(sent.map((e) => e.type)).toEqual([EVENT_TYPES.auditCosigned, EVENT_TYPES.auditCosigned]);
+  });
+
+  it('only logs checkpoints without a witness', async () => {
+    const { system, sent, log } = simulator();
+
+    await system.handle(record(checkpointEvent(checkpointNote(honest, 3))));
+
+    expect(sent).toEqual([]);
+    expect(log).toEqual([
+      expect.stringMatching(/audit\.checkpoint .*no witness configured, not cosigned$/),
+    ]);
+  });
+
+  it.each([
+    [false, /^TH ← receipt .* APPLIED — our audit\.cosigned applied$/],
+    [
+      true,
+      /^TH ← event\.rejected .* — our audit\.cosigned REFUSED invalid-signature: the cosignature does not verify$/,
+    ],
+  ])(
+    'logs the hub’s answer to our audit event (rejected: %s), and sends nothing back',
+    async (rejected, line) => {
+      const { system, sent, log } = simulator(witness());
+      await system.handle(record(checkpointEvent(checkpointNote(honest, 4))));
+      const ours = sent[0]!.id;
+
+      await system.handle(record(answerTo(ours, rejected)));
+
+      expect(sent).toHaveLength(1);
+      expect(log.at(-1)).toMatch(line);
+    },
+  );
+
+  it('leaves a receipt of an audit event it no longer remembers to the referral flow, which ignores it', async () => {
+    const { system, sent, log } = simulator(witness());
+
+    await system.handle(record(answerTo('5a1b2c3d-4e5f-4a6b-8c7d-ffffffffffff')));
+
+    expect(sent).toEqual([]);
+    expect(log.at(-1)).toMatch(/not a referral this system is working on, ignored$/);
   });
 });

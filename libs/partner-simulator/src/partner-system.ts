@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   EVENT_DATA_CLASSES,
+  EVENT_TYPES,
   SubmittedReferralData,
   cloudEventHeaders,
   fromTopic,
@@ -21,17 +22,21 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
+import { answerCheckpoint, type CheckpointEvent } from './audit-witnessing';
 import { PARTNER_COUNTRIES, type PartnerCountryCode } from './fixtures';
 import { decodeHubJson, formatIncoming, formatOutgoing, readHubRecord } from './hub-events';
 import {
   react,
   referralIdOf,
+  shortName,
   startSubmission,
   type FlowContext,
   type FlowPolicy,
+  type HubEvent,
   type ReferralTrack,
 } from './referral-flow';
 import type { EventSigner, EventVerifier } from './signing';
+import type { Witness } from './witness';
 
 /** How to run one partner system. */
 export interface PartnerSystemOptions {
@@ -59,6 +64,11 @@ export interface PartnerSystemOptions {
    * us answer referrals the hub never sent.
    */
   readonly hubVerifier: EventVerifier;
+  /**
+   * The country's witness of the hub's audit log: every `mrh.audit.checkpoint.v1` is given to it
+   * and answered with its cosignature or its fork evidence. Without one, checkpoints are logged.
+   */
+  readonly witness?: Pick<Witness, 'witness'>;
   /** Where the readable log lines go; defaults to `console.log`. */
   readonly log?: (line: string) => void;
   /** kafkajs's own logging, into `log`; defaults to warnings and errors. */
@@ -86,6 +96,8 @@ export class PartnerSystem {
   private readonly log: (line: string) => void;
   private readonly context: FlowContext;
   private refused = 0;
+  /** Our audit events the hub has not answered yet: event id → short type, for the log. */
+  private readonly auditPending = new Map<string, string>();
 
   constructor(private readonly options: PartnerSystemOptions) {
     const { country } = options;
@@ -156,6 +168,7 @@ export class PartnerSystem {
         ` complete ${onOff(policy.complete)}, delay ${this.options.delayMs} ms,` +
         ` ${this.options.signer ? `signing as ${this.options.signer.kid}` : 'unsigned'},` +
         ` verifying the hub's signatures (kid ${this.options.hubVerifier.kid}),` +
+        ` ${this.options.witness ? 'witnessing' : 'not witnessing'} the audit log,` +
         ` ${this.options.sasl ? `logged in as ${loginName(this.options.sasl)}` : 'plaintext'})`,
     );
   }
@@ -224,6 +237,17 @@ export class PartnerSystem {
       return;
     }
     const { event } = decoded;
+    if (event.type === EVENT_TYPES.auditCheckpoint) {
+      await this.witnessCheckpoint(event);
+      return;
+    }
+    if (
+      (event.type === EVENT_TYPES.receipt || event.type === EVENT_TYPES.eventRejected) &&
+      this.auditPending.has(event.data.eventId)
+    ) {
+      this.auditAnswered(event);
+      return;
+    }
     const referralId = referralIdOf(event);
     const known = referralId === undefined ? undefined : this.tracks.get(referralId);
     const reaction = react(known, event, this.context);
@@ -236,6 +260,42 @@ export class PartnerSystem {
     if (reaction.track) this.tracks.set(reaction.track.referralId, reaction.track);
   }
 
+  /**
+   * Gives a checkpoint to the witness and sends its answer, keyed by the tree size. The witness
+   * stores its decision before answering, so when the send fails and kafkajs hands the record
+   * over again, it decides the same way (a checkpoint is delivered at least once).
+   */
+  private async witnessCheckpoint(event: CheckpointEvent): Promise<void> {
+    const { country } = this.options;
+    const witness = this.options.witness;
+    if (witness === undefined) {
+      this.log(formatIncoming(country, event, 'no witness configured, not cosigned'));
+      return;
+    }
+    const outcome = await witness.witness(event.data.checkpoint);
+    const answer = answerCheckpoint(outcome, event, this.context);
+    this.log(formatIncoming(country, event, answer.note));
+    if (answer.event === undefined) return;
+    await this.send(answer.event, answer.key);
+    this.auditPending.set(answer.event.id, shortName(answer.event.type));
+  }
+
+  /** The hub's receipt or rejection of one of our audit events: logged; no referral is concerned. */
+  private auditAnswered(
+    event: Extract<
+      HubEvent,
+      { type: typeof EVENT_TYPES.receipt | typeof EVENT_TYPES.eventRejected }
+    >,
+  ): void {
+    const ours = this.auditPending.get(event.data.eventId) ?? 'event';
+    this.auditPending.delete(event.data.eventId);
+    const note =
+      event.type === EVENT_TYPES.receipt
+        ? `our ${ours} ${event.data.status.toLowerCase()}`
+        : `our ${ours} REFUSED ${event.data.code}: ${event.data.detail}`;
+    this.log(formatIncoming(this.options.country, event, note));
+  }
+
   private skipUnreadable(message: KafkaMessage, reason: string): void {
     const key = message.key?.toString() ?? '-';
     this.log(`${this.options.country} ← unreadable record (key ${key}), skipped: ${reason}`);
@@ -243,10 +303,10 @@ export class PartnerSystem {
 
   /**
    * Sends one of our events: checked against its data class (a mistake here is a bug of ours,
-   * better caught before the hub refuses it), signed, keyed by the referral id, in structured
-   * mode with the `ce_*` routing headers.
+   * better caught before the hub refuses it), signed, keyed by the referral id (or `key`), in
+   * structured mode with the `ce_*` routing headers.
    */
-  private async send(event: CloudEvent<object>): Promise<void> {
+  private async send(event: CloudEvent<object>, key?: string): Promise<void> {
     if (!isEventType(event.type)) throw new Error(`not a contract event type: ${event.type}`);
     const checked = validatePayload(EVENT_DATA_CLASSES[event.type], event.data);
     if (!checked.ok) {
@@ -259,7 +319,7 @@ export class PartnerSystem {
       acks: -1,
       messages: [
         {
-          key: signed.subject ?? signed.id,
+          key: key ?? signed.subject ?? signed.id,
           value: JSON.stringify(signed),
           headers: cloudEventHeaders(signed),
         },

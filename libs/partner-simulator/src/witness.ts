@@ -319,7 +319,10 @@ function loadState(options: WitnessOptions): WitnessState {
   // The held checkpoint is what every later one is checked against: it must still be the hub's
   // signed checkpoint of this size and root, not text edited by hand.
   const opened = openCheckpoint(cosigned.note, [options.logVerifier], options.origin);
-  if (!opened.ok) throw corrupt(`the cosigned checkpoint does not open: ${opened.error}`);
+  if (!opened.ok)
+    throw corrupt(
+      `its cosigned checkpoint does not open with the configured hub key and origin: ${opened.error}`,
+    );
   const { size, root } = opened.value.checkpoint;
   if (size !== cosigned.size || root.toString('base64') !== cosigned.root) {
     throw corrupt('the cosigned size or root is not the checkpoint’s');
