@@ -77,18 +77,13 @@ export class AuditProofs {
    */
   async entries(principal: Principal, start: number, end: number): Promise<LeafRangeView> {
     const signed = await this.signedSize();
-    refuse(
+    const endError =
       start >= end
-        ? [{ path: 'end', message: `must be greater than start (${start})` }]
+        ? `must be greater than start (${start})`
         : end > signed
-          ? [
-              {
-                path: 'end',
-                message: `must be at most the newest signed checkpoint's size (${signed})`,
-              },
-            ]
-          : [],
-    );
+          ? `must be at most the newest signed checkpoint's size (${signed})`
+          : undefined;
+    refuse(endError === undefined ? [] : [{ path: 'end', message: endError }]);
     const last = Math.min(end, start + ENTRIES_PAGE);
     const scope = grantOf(principal, 'history.read');
     // The party rule of VisibleReferrals.canSee, in SQL: the sender always, the receiver once
