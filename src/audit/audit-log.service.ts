@@ -168,6 +168,21 @@ export class AuditLog {
     });
   }
 
+  /**
+   * RFC 9162 inclusion proof (base64 nodes) of leaf `index` in the tree of `size`, and the leaf's
+   * hash. The caller checks `index < size ≤` a signed checkpoint's size: those leaves are synced.
+   */
+  async inclusionProof(
+    index: number,
+    size: number,
+  ): Promise<{ leafHash: string; inclusionProof: string[] }> {
+    await this.sync();
+    return {
+      leafHash: this.tree.leafHash(index).toString('base64'),
+      inclusionProof: this.tree.inclusionProof(index, size).map((h) => h.toString('base64')),
+    };
+  }
+
   async consistencyProof(from: number, to: number): Promise<string[]> {
     await this.sync();
     return this.tree.consistencyProof(from, to).map((h) => h.toString('base64'));

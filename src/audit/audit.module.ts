@@ -6,6 +6,8 @@ import { OutboxModule } from '../outbox/outbox.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { AuditController } from './audit.controller';
 import { AuditLog } from './audit-log.service';
+import { AuditProofs } from './audit-proofs';
+import { AuditProofsController } from './audit-proofs.controller';
 import { AuditSequencer } from './audit-sequencer';
 import { AuditWitnesses } from './audit-witnesses';
 import { ReferralAccess } from './referral-access';
@@ -16,8 +18,8 @@ import { ReferralAccess } from './referral-access';
  */
 @Module({
   imports: [OutboxModule, ReferralsModule],
-  controllers: [AuditController],
-  providers: [AuditLog, AuditSequencer, AuditWitnesses, ReferralAccess],
+  controllers: [AuditController, AuditProofsController],
+  providers: [AuditLog, AuditProofs, AuditSequencer, AuditWitnesses, ReferralAccess],
   exports: [AuditLog, AuditSequencer, AuditWitnesses],
 })
 export class AuditModule {}

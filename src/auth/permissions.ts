@@ -123,7 +123,9 @@ export const ACTIONS = {
     grants: { liaison_officer: 'party', supervisor: 'party' },
   },
   'history.read': {
-    summary: "read a referral's audit history and its proofs",
+    // Also what `GET /v1/audit/entries` shows of each leaf's entry: a range never reveals more
+    // than the histories would.
+    summary: "read a referral's audit history, its proofs, and its entries in leaf ranges",
     concerns: 'referral',
     changes: false,
     grants: { liaison_officer: 'party', supervisor: 'party', auditor: 'all' },
@@ -141,7 +143,7 @@ export const ACTIONS = {
     },
   },
   'audit.proof.read': {
-    summary: 'read a consistency proof between two sizes of the log',
+    summary: "read the log's proofs (consistency, inclusion by index or hash) and leaf hashes",
     concerns: 'hub',
     changes: false,
     grants: {

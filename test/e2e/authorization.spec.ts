@@ -130,6 +130,22 @@ const CALLS: Record<string, RouteCall> = {
     allowed: 200,
     build: () => ({ path: '/v1/audit/proofs/consistency?from=0&to=0' }),
   },
+  // Against the checkpoint signed in beforeAll, which covers at least one leaf.
+  'GET /v1/audit/proofs/inclusion': {
+    target: null,
+    allowed: 200,
+    build: () => ({ path: '/v1/audit/proofs/inclusion?index=0&size=1' }),
+  },
+  'GET /v1/audit/proofs/inclusion-by-hash': {
+    target: null,
+    allowed: 200,
+    build: () => ({ path: `/v1/audit/proofs/inclusion-by-hash?hash=${firstLeafHash}&size=1` }),
+  },
+  'GET /v1/audit/entries': {
+    target: null,
+    allowed: 200,
+    build: () => ({ path: '/v1/audit/entries?start=0&end=1' }),
+  },
   'GET /v1/stats': { target: null, allowed: 200, build: () => ({ path: '/v1/stats' }) },
   'GET /v1/stats.csv': { target: null, allowed: 200, build: () => ({ path: '/v1/stats.csv' }) },
   'GET /v1/registry': { target: null, allowed: 200, build: () => ({ path: '/v1/registry' }) },
@@ -154,6 +170,9 @@ const CALLS: Record<string, RouteCall> = {
   'POST /auth/sign-out': { target: null, allowed: 204, build: () => ({ path: '/auth/sign-out' }) },
 };
 
+/** Base64url hash of leaf 0 of the audit log, known once beforeAll has signed a checkpoint. */
+let firstLeafHash = '';
+
 const keyOf = (rule: Pick<RouteRule, 'method' | 'path'>): string => `${rule.method} ${rule.path}`;
 
 describe('authorisation of every route', () => {
@@ -167,7 +186,32 @@ describe('authorisation of every route', () => {
     routes = app.get(RoutePermissions).routes;
     config = app.get(AppConfig);
     sender = await Officer.of(app, PARTIES.sender, ['liaison_officer'], 'sender-officer');
+    await signCheckpointOverALeaf();
   });
+
+  /**
+   * The proof routes answer only against a signed checkpoint: make sure the newest one covers at
+   * least leaf 0, whatever ran before in this database.
+   */
+  async function signCheckpointOverALeaf(): Promise<void> {
+    const db = app.get(Transactions);
+    await sender.send(victimReferral(PARTIES.receiver));
+    const deadline = Date.now() + 20_000;
+    let leaf: { leaf_hash: Buffer } | undefined;
+    while (!leaf) {
+      [leaf] = await db.query<{ leaf_hash: Buffer }>(
+        `SELECT leaf_hash FROM audit_leaves WHERE leaf_index = 0`,
+      );
+      if (Date.now() > deadline) throw new Error('the audit sequencer gave no leaf');
+      if (!leaf) await new Promise((r) => setTimeout(r, 50));
+    }
+    firstLeafHash = leaf.leaf_hash.toString('base64url');
+    const auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor'], 'checkpoint-signer');
+    const signed = await auditor.post('/v1/audit/checkpoint');
+    if (signed.status !== 200 || signed.body.size < 1) {
+      throw new Error(`no checkpoint over leaf 0: ${JSON.stringify(signed.body)}`);
+    }
+  }
 
   afterAll(async () => {
     await app?.close();

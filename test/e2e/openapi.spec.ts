@@ -33,6 +33,9 @@ describe('the published OpenAPI document', () => {
         '/v1/audit/checkpoint',
         '/v1/audit/verify',
         '/v1/audit/proofs/consistency',
+        '/v1/audit/proofs/inclusion',
+        '/v1/audit/proofs/inclusion-by-hash',
+        '/v1/audit/entries',
         '/v1/referrals/{id}/messages',
         '/v1/stats',
         '/v1/stats.csv',
@@ -77,6 +80,46 @@ describe('the published OpenAPI document', () => {
     expect(body.paths['/v1/referrals/{id}/withdraw'].post['x-mrh-permission']).toBe('referral.act');
     expect(body.paths['/v1/audit/verify'].get.description).toContain('`audit.verify`');
     expect(body.paths['/health/live'].get).not.toHaveProperty('x-mrh-permission');
+  });
+
+  it("documents the log's proof routes: each parameter, the answer, and the refusals", async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs/openapi.json');
+    const parameters = (path: string): Record<string, unknown> =>
+      Object.fromEntries(
+        body.paths[path].get.parameters.map((p: any) => [
+          p.name,
+          { in: p.in, required: p.required, ...p.schema },
+        ]),
+      );
+
+    expect(parameters('/v1/audit/proofs/inclusion')).toEqual({
+      index: { in: 'query', required: true, type: 'integer', minimum: 0 },
+      size: { in: 'query', required: true, type: 'integer', minimum: 1 },
+    });
+    expect(parameters('/v1/audit/proofs/inclusion-by-hash')).toMatchObject({
+      hash: { in: 'query', required: true, type: 'string' },
+      size: { in: 'query', required: true, type: 'integer', minimum: 1 },
+    });
+    expect(parameters('/v1/audit/entries')).toEqual({
+      start: { in: 'query', required: true, type: 'integer', minimum: 0 },
+      end: { in: 'query', required: true, type: 'integer', minimum: 1 },
+    });
+    const entries = body.paths['/v1/audit/entries'].get;
+    expect(entries.parameters.find((p: any) => p.name === 'end').description).toContain('1000');
+    expect(entries.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/LeafRangeView',
+    });
+    expect(body.components.schemas.LeafView.required).toEqual(['leafIndex', 'leafHash']);
+    for (const path of [
+      '/v1/audit/proofs/inclusion',
+      '/v1/audit/proofs/inclusion-by-hash',
+      '/v1/audit/entries',
+    ]) {
+      const operation = body.paths[path].get;
+      expect(operation['x-mrh-permission']).toBe('audit.proof.read');
+      expect(operation.responses['400'].content).toHaveProperty('application/problem+json');
+      expect(operation.responses['404'].content).toHaveProperty('application/problem+json');
+    }
   });
 
   it('serves the interactive UI at /docs', async () => {

@@ -6,6 +6,7 @@ import { Reporting1763820000000 } from './1763820000000-reporting';
 import { PersonalDataAtRest1763830000000 } from './1763830000000-personal-data-at-rest';
 import { UnnumberedWithdrawnDrafts1763840000000 } from './1763840000000-unnumbered-withdrawn-drafts';
 import { ConsoleSessionsAndLiveUpdates1763850000000 } from './1763850000000-console-sessions-and-live-updates';
+import { AuditLeavesByHash1763860000000 } from './1763860000000-audit-leaves-by-hash';
 import { AuditWitnesses1763870000000 } from './1763870000000-audit-witnesses';
 
 /**
@@ -21,5 +22,6 @@ export const MIGRATIONS = [
   PersonalDataAtRest1763830000000,
   UnnumberedWithdrawnDrafts1763840000000,
   ConsoleSessionsAndLiveUpdates1763850000000,
+  AuditLeavesByHash1763860000000,
   AuditWitnesses1763870000000,
 ];
