@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomUUID, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
   EVENT_TYPES,
@@ -10,12 +13,22 @@ import {
   toTopic,
   type CloudEvent,
 } from '@hub/contracts';
+import {
+  createEd25519Verifier,
+  formatCheckpoint,
+  formatCosignerVerifierKey,
+  MerkleTree,
+  parseCosignerVerifierKey,
+  signNote,
+  verifyCosignature,
+} from '@hub/transparency-log';
 import { Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import example from '../../libs/contracts/src/referral/examples/victim-repatriation.json';
 import {
   Ed25519EventSigner,
   Ed25519EventVerifier,
   PartnerSystem,
+  Witness,
   victimRepatriationFixture,
 } from '../../libs/partner-simulator/src';
 import { KAFKA_BROKERS, hubKafka, partnerGroupId, partnerSasl } from '../support/kafka-clients';
@@ -80,6 +93,14 @@ describe('the partner simulator (KH) against the broker, with the test playing t
   let simulator: PartnerSystem;
   const hubGroup = `it-hub-double-${randomUUID()}`;
   const simulatorGroup = partnerGroupId(COUNTRY, 'it-simulator');
+  // The audit log the test plays the hub of, and the simulator's witness of it (proofs served
+  // from this tree, as the hub's HTTP API would).
+  const ORIGIN = 'it-hub/audit';
+  const WITNESS_NAME = 'mekong-referral-hub/witness/KH';
+  const witnessKeys = generateKeyPairSync('ed25519');
+  const auditLog = new MerkleTree();
+  for (let i = 0; i < 9; i++) auditLog.append(Buffer.from(`audit entry ${i}`));
+  const witnessDir = mkdtempSync(join(tmpdir(), 'it-witness-'));
 
   beforeAll(async () => {
     const admin = kafka.admin();
@@ -137,6 +158,16 @@ describe('the partner simulator (KH) against the broker, with the test playing t
       delayMs: 0,
       signer,
       hubVerifier,
+      witness: new Witness({
+        cosigner: { name: WITNESS_NAME, privateKey: witnessKeys.privateKey },
+        logVerifier: createEd25519Verifier(ORIGIN, hubKeys.publicKey),
+        origin: ORIGIN,
+        stateFile: join(witnessDir, `${COUNTRY}.json`),
+        proofs: {
+          consistencyProof: (from, to) =>
+            Promise.resolve(auditLog.consistencyProof(from, to).map((h) => h.toString('base64'))),
+        },
+      }),
       log: (line) => logLines.push(line),
       kafkaLogLevel: logLevel.NOTHING,
     });
@@ -152,17 +183,21 @@ describe('the partner simulator (KH) against the broker, with the test playing t
     await admin.connect();
     await admin.deleteGroups([hubGroup, simulatorGroup]).catch(() => undefined);
     await admin.disconnect();
+    rmSync(witnessDir, { recursive: true, force: true });
   });
 
-  /** Writes an event on `to.KH` as the hub does: signed, structured mode, keyed by the referral. */
-  async function hubSends(unsigned: CloudEvent<object>): Promise<void> {
+  /**
+   * Writes an event on `to.KH` as the hub does: signed, structured mode, keyed by the referral
+   * (or `key`).
+   */
+  async function hubSends(unsigned: CloudEvent<object>, key?: string): Promise<void> {
     const event = signEvent(unsigned, hubKeys.privateKey, hubKid);
     await hubProducer.send({
       topic: TO,
       acks: -1,
       messages: [
         {
-          key: event.subject ?? event.id,
+          key: key ?? event.subject ?? event.id,
           value: JSON.stringify(event),
           headers: cloudEventHeaders(event),
         },
@@ -308,6 +343,74 @@ describe('the partner simulator (KH) against the broker, with the test playing t
         /^KH ← receipt .* seq 5 APPLIED — our completed applied; COMPLETED, done$/,
       ),
     ]);
+  });
+
+  /** Waits for the simulator's `n`-th record of `type` (1-based). */
+  async function nthOfType(type: string, n: number): Promise<Written> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const record = written.filter((r) => r.event.type === type)[n - 1];
+      if (record) return record;
+      if (Date.now() > deadline) {
+        throw new Error(`no record #${n} of ${type}; simulator log:\n${logLines.join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('witnesses the audit log: cosigns an append-only checkpoint and reports a fork, keyed by tree size', async () => {
+    const checkpoint = (root: Buffer, size: number): string =>
+      signNote(formatCheckpoint({ origin: ORIGIN, size, root }), {
+        name: ORIGIN,
+        privateKey: hubKeys.privateKey,
+      });
+    const notice = (note: string): CloudEvent<object> => {
+      const {
+        subject: _none,
+        recipient: _nobody,
+        ...event
+      } = hubEvent(EVENT_TYPES.auditCheckpoint, '', { checkpoint: note });
+      return event;
+    };
+    const first = checkpoint(auditLog.root(4), 4);
+    const second = checkpoint(auditLog.root(9), 9);
+    const fork = checkpoint(Buffer.alloc(32, 9), 9);
+
+    // One key for all checkpoints, so they stay in one partition, in order (a witness copes with
+    // disorder, but then a larger fork arriving first is refused on its proof, not on its root).
+    await hubSends(notice(first), ORIGIN);
+    await hubSends(notice(second), ORIGIN);
+    await hubSends(notice(fork), ORIGIN);
+
+    const cosignedFirst = await nthOfType(EVENT_TYPES.auditCosigned, 1);
+    const cosignedSecond = await nthOfType(EVENT_TYPES.auditCosigned, 2);
+    const reported = await nthOfType(EVENT_TYPES.auditForkDetected, 1);
+    const verifier = parseCosignerVerifierKey(
+      formatCosignerVerifierKey(WITNESS_NAME, witnessKeys.publicKey),
+    );
+    for (const [record, note, size] of [
+      [cosignedFirst, first, '4'],
+      [cosignedSecond, second, '9'],
+    ] as const) {
+      expect(record.key).toBe(size);
+      expect(record.headers).toMatchObject({
+        ce_type: EVENT_TYPES.auditCosigned,
+        ce_source: `/parties/${OURS}`,
+      });
+      expect(record.event.data['checkpoint']).toBe(note);
+      const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
+      expect(verifyCosignature(text, String(record.event.data['cosignature']), verifier).ok).toBe(
+        true,
+      );
+      expect(signatureIsValid(record.event)).toBe(true);
+    }
+    expect(reported.key).toBe('9');
+    expect(reported.event.data).toEqual({
+      held: second,
+      offered: fork,
+      reason: 'same size 9, another root',
+    });
+    expect(signatureIsValid(reported.event)).toBe(true);
   });
 
   it('submits a referral of its own and answers the Lao officer’s question', async () => {
