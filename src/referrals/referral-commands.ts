@@ -6,6 +6,7 @@ import { requireGrant } from '../auth/permissions';
 import { validationFailed } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import type { Tx } from '../database/transactions';
+import { WriteBatch } from '../database/write-batch';
 import { actorId, type Actor, type OfficerActor, type PartnerActor } from './actor';
 import { CaseMessageRepository } from './case-message.repository';
 import { ReferralError } from './referral.error';
@@ -149,7 +150,22 @@ export class ReferralCommands {
       submittedAt: null,
       closedAt: null,
     };
-    return { referral: await this.referrals.insert(tx, draft), change: undefined };
+    // Personal data enters the hub here: the draft and its entry commit together or not at all.
+    const batch = new WriteBatch();
+    const referral = this.referrals.addInsert(batch, draft);
+    this.audit.addTo(batch, {
+      actorKind: 'officer',
+      actor: actorId(officer),
+      actorParty: officer.party,
+      actorRoles: officer.roles,
+      action: 'referral.create',
+      referralId: referral.id,
+      stateBefore: null,
+      stateAfter: referral.status,
+      payload: draft.content,
+    });
+    await batch.flush(tx);
+    return { referral, change: undefined };
   }
 
   private async receiveReferral(
