@@ -70,6 +70,10 @@ export const AUDITED_ACTIONS = {
     by: 'an officer',
     when: '`GET …/messages` answers a page of case messages (the ids read are digested)',
   },
+  'referral.delivery-confirmed': {
+    by: 'a partner system',
+    when: 'its `mrh.receipt.v1` `DELIVERED` marks a change or a case message of the referral delivered',
+  },
   'referral.overdue': {
     by: 'the hub (overdue scanner)',
     when: "a waiting step's deadline passed (once per step, however many instances run)",

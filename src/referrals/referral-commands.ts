@@ -109,13 +109,7 @@ export class ReferralCommands {
       case 'post-message':
         return this.postMessage(tx, actor, command.referralId, command.message, command.expect);
       case 'confirm-delivery':
-        await this.messages.markDelivered(
-          tx,
-          command.eventId,
-          partnerOnly(actor, command.kind).party,
-          new Date(),
-        );
-        return { referral: undefined, change: undefined };
+        return this.confirmDelivery(tx, partnerOnly(actor, command.kind), command.eventId);
       case 'erase':
         return this.erase(tx, officerOnly(actor, command.kind), command.referralId, command.reason);
     }
@@ -313,6 +307,35 @@ export class ReferralCommands {
       deliveredAt,
     });
     return { referral: next, change };
+  }
+
+  /**
+   * A partner's `DELIVERED` receipt for one of the hub's events: the change or case message it
+   * told of is delivered, and the referral's audit trail says who confirmed it. A receipt that
+   * confirms nothing new (another notice, a repeat) leaves no entry.
+   */
+  private async confirmDelivery(
+    tx: Tx,
+    partner: PartnerActor,
+    eventId: string,
+  ): Promise<CommandResult> {
+    const confirmed = await this.messages.markDelivered(tx, eventId, partner.party, new Date());
+    const batch = new WriteBatch();
+    for (const { referralId, status } of confirmed) {
+      this.audit.addTo(batch, {
+        actorKind: partner.kind,
+        actor: actorId(partner),
+        actorParty: partner.party,
+        action: 'referral.delivery-confirmed',
+        referralId,
+        stateBefore: status,
+        stateAfter: status,
+        eventId: partner.eventId,
+        payload: { eventId, status: 'DELIVERED' },
+      });
+    }
+    await batch.flush(tx);
+    return { referral: undefined, change: undefined };
   }
 
   private async erase(

@@ -314,4 +314,44 @@ describe(ReferralCommands.name, () => {
       expect(refused.code).toBe('referral-not-found');
     });
   });
+
+  describe('confirm-delivery (a partner system received a hub event)', () => {
+    it('marks the change delivered and records who confirmed it, once', async () => {
+      const id = await draft();
+      const { change } = await act(officer, id, 'submit');
+      const receipt = (): PartnerActor => ({
+        kind: 'partner-system',
+        party: 'VN-MPS',
+        eventId: randomUUID(),
+      });
+      const first = receipt();
+      const confirm = (actor: PartnerActor): Promise<CommandResult> =>
+        ctx.run((tx) =>
+          commands.execute(tx, actor, { kind: 'confirm-delivery', eventId: change!.eventId }),
+        );
+
+      await confirm(first);
+      await confirm(receipt());
+
+      const [delivered] = await ctx.query<{ delivered: boolean }>(
+        'SELECT delivered_at IS NOT NULL AS delivered FROM referral_changes WHERE referral_id = $1',
+        [id],
+      );
+      expect(delivered).toEqual({ delivered: true });
+      const audit = await ctx.query<Record<string, unknown>>(
+        `SELECT action, actor, actor_party, state_after, event_id FROM audit_entries
+          WHERE referral_id = $1 AND action = 'referral.delivery-confirmed'`,
+        [id],
+      );
+      expect(audit).toEqual([
+        {
+          action: 'referral.delivery-confirmed',
+          actor: 'partner-system:VN',
+          actor_party: 'VN-MPS',
+          state_after: 'SUBMITTED',
+          event_id: first.eventId,
+        },
+      ]);
+    });
+  });
 });
