@@ -46,7 +46,7 @@ export function routeParametersOf(app: INestApplication): RouteParameters[] {
     const parameters = new Set(
       [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map(([, name]) => `path:${name}`),
     );
-    for (const name of readParameters(controller, methodName, route.handler)) parameters.add(name);
+    for (const name of readParameters(controller, methodName)) parameters.add(name);
     return {
       method: route.method,
       path: route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
@@ -56,7 +56,7 @@ export function routeParametersOf(app: INestApplication): RouteParameters[] {
   });
 }
 
-function readParameters(controller: Type, methodName: string, handler: string): string[] {
+function readParameters(controller: Type, methodName: string): string[] {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, methodName) ?? {}) as Record<
     string,
     RouteArgument
