@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalDigest } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
+import type { AuditAction } from './audit-actions';
 import type { AuditActorKind } from './audit-entry';
 
 /** What a feature tells the audit trail; the writer adds time and digest. */
@@ -10,7 +11,8 @@ export interface AuditRecord {
   actor: string;
   actorParty: string | null;
   actorRoles?: readonly string[];
-  action: string;
+  /** A name of `AUDITED_ACTIONS` (audit-actions.ts): the README lists each, who causes it, when. */
+  action: AuditAction;
   referralId?: string | null;
   stateBefore?: string | null;
   stateAfter?: string | null;

@@ -17,13 +17,21 @@ import {
 import { ReferralAccess } from './referral-access';
 import { AuditWitnesses } from './audit-witnesses';
 import { IntegerParam } from '../common/integer-param';
+import { ApiProperty } from '@nestjs/swagger';
 
+/** `?from=&to=` of the consistency proof; documented, so that a generated client can send them. */
 class ConsistencyQuery {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'The earlier tree size' })
   @IntegerParam()
   @IsInt()
   @Min(0)
   from!: number;
 
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'The later tree size: at least `from`, at most the log size',
+  })
   @IntegerParam()
   @IsInt()
   @Min(0)

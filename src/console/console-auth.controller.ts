@@ -3,6 +3,7 @@ import {
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -120,6 +121,11 @@ export class ConsoleAuthController {
   @Public()
   @ApiOperation({ summary: 'Starts the sign-in at the identity provider (browser navigation)' })
   @ApiResponse({ status: 302, description: "To the identity provider's authorization endpoint" })
+  @ApiQuery({
+    name: 'returnTo',
+    required: false,
+    description: 'The console page to return to once signed in (anything else: its start page)',
+  })
   async signIn(
     @Query('returnTo') returnTo: string | undefined,
     @Res() reply: FastifyReply,
@@ -135,15 +141,22 @@ export class ConsoleAuthController {
   @Public()
   @ApiOperation({ summary: "The identity provider's redirect back (code and state)" })
   @ApiResponse({ status: 302, description: 'To the console, signed in, or to its sign-in page' })
+  @ApiQuery({ name: 'code', required: false, description: 'The authorization code' })
+  @ApiQuery({ name: 'state', required: false, description: 'The state the sign-in started with' })
+  @ApiQuery({ name: 'error', required: false, description: "The identity provider's refusal" })
   async callback(
-    @Query() query: Record<string, string | undefined>,
+    // Named, not a whole object: what the handler reads is then what the OpenAPI document says
+    // (other parameters of the provider's redirect, e.g. `iss`, are ignored, as they were).
+    @Query('code') code: string | undefined,
+    @Query('state') state: string | undefined,
+    @Query('error') error: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (!this.oidc.enabled) {
       throw new CommonError('not-found', 'This hub has no identity provider for the console.');
     }
     try {
-      const { principal, notAfter, returnTo } = await this.oidc.finish(query);
+      const { principal, notAfter, returnTo } = await this.oidc.finish({ code, state, error });
       const session = await this.sessions.open(principal, 'oidc', notAfter);
       setSessionCookie(reply, this.config.env, session.secret, session.expiresAt);
       void reply.redirect(safeReturnTo(returnTo), 302);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ReferralStatus } from '@hub/contracts';
 import type { Tx } from '../database/transactions';
 import type { DataKey } from '../vault/data-key';
 import type { CaseMessageRow, SealedCaseMessageRow } from './case-message';
@@ -95,22 +96,31 @@ export class CaseMessageRepository {
   /**
    * A partner confirms it received a hub event: the message or lifecycle change it told of is
    * delivered. Only the counterpart's confirmation counts (not the author's own, not another
-   * country's).
+   * country's). Returns the referrals (with their state) of what it newly confirmed.
    */
-  async markDelivered(tx: Tx, eventId: string, confirmingParty: string, at: Date): Promise<void> {
-    await tx.query(
-      `UPDATE case_messages m SET delivered_at = coalesce(m.delivered_at, $3)
-       FROM referrals r
-       WHERE m.event_id::text = $1 AND r.id = m.referral_id AND m.author_party <> $2
-         AND (r.sender_party = $2 OR r.receiver_party = $2)`,
-      [eventId, confirmingParty, at],
-    );
-    // The same receipt may confirm a lifecycle change the hub told the partner of.
-    await tx.query(
-      `UPDATE referral_changes c SET delivered_at = $3
-       FROM referrals r
-       WHERE c.event_id::text = $1 AND c.delivered_at IS NULL AND r.id = c.referral_id
-         AND c.actor_party <> $2 AND (r.sender_party = $2 OR r.receiver_party = $2)`,
+  async markDelivered(
+    tx: Tx,
+    eventId: string,
+    confirmingParty: string,
+    at: Date,
+  ): Promise<{ referralId: string; status: ReferralStatus }[]> {
+    // The same receipt may confirm a case message or a lifecycle change the hub told the partner
+    // of; what was delivered already stays as it was, and is not confirmed again.
+    return tx.query<{ referralId: string; status: ReferralStatus }[]>(
+      `WITH messages AS (
+         UPDATE case_messages m SET delivered_at = $3
+           FROM referrals r
+          WHERE m.event_id::text = $1 AND m.delivered_at IS NULL AND r.id = m.referral_id
+            AND m.author_party <> $2 AND (r.sender_party = $2 OR r.receiver_party = $2)
+         RETURNING r.id, r.status),
+       changes AS (
+         UPDATE referral_changes c SET delivered_at = $3
+           FROM referrals r
+          WHERE c.event_id::text = $1 AND c.delivered_at IS NULL AND r.id = c.referral_id
+            AND c.actor_party <> $2 AND (r.sender_party = $2 OR r.receiver_party = $2)
+         RETURNING r.id, r.status)
+       SELECT DISTINCT id AS "referralId", status FROM (
+         SELECT id, status FROM messages UNION ALL SELECT id, status FROM changes) confirmed`,
       [eventId, confirmingParty, at],
     );
   }

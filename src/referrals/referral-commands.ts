@@ -6,6 +6,7 @@ import { requireGrant } from '../auth/permissions';
 import { validationFailed } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import type { Tx } from '../database/transactions';
+import { WriteBatch } from '../database/write-batch';
 import { actorId, type Actor, type OfficerActor, type PartnerActor } from './actor';
 import { CaseMessageRepository } from './case-message.repository';
 import { ReferralError } from './referral.error';
@@ -108,13 +109,7 @@ export class ReferralCommands {
       case 'post-message':
         return this.postMessage(tx, actor, command.referralId, command.message, command.expect);
       case 'confirm-delivery':
-        await this.messages.markDelivered(
-          tx,
-          command.eventId,
-          partnerOnly(actor, command.kind).party,
-          new Date(),
-        );
-        return { referral: undefined, change: undefined };
+        return this.confirmDelivery(tx, partnerOnly(actor, command.kind), command.eventId);
       case 'erase':
         return this.erase(tx, officerOnly(actor, command.kind), command.referralId, command.reason);
     }
@@ -149,7 +144,22 @@ export class ReferralCommands {
       submittedAt: null,
       closedAt: null,
     };
-    return { referral: await this.referrals.insert(tx, draft), change: undefined };
+    // Personal data enters the hub here: the draft and its entry commit together or not at all.
+    const batch = new WriteBatch();
+    const referral = this.referrals.addInsert(batch, draft);
+    this.audit.addTo(batch, {
+      actorKind: 'officer',
+      actor: actorId(officer),
+      actorParty: officer.party,
+      actorRoles: officer.roles,
+      action: 'referral.create',
+      referralId: referral.id,
+      stateBefore: null,
+      stateAfter: referral.status,
+      payload: draft.content,
+    });
+    await batch.flush(tx);
+    return { referral, change: undefined };
   }
 
   private async receiveReferral(
@@ -297,6 +307,35 @@ export class ReferralCommands {
       deliveredAt,
     });
     return { referral: next, change };
+  }
+
+  /**
+   * A partner's `DELIVERED` receipt for one of the hub's events: the change or case message it
+   * told of is delivered, and the referral's audit trail says who confirmed it. A receipt that
+   * confirms nothing new (another notice, a repeat) leaves no entry.
+   */
+  private async confirmDelivery(
+    tx: Tx,
+    partner: PartnerActor,
+    eventId: string,
+  ): Promise<CommandResult> {
+    const confirmed = await this.messages.markDelivered(tx, eventId, partner.party, new Date());
+    const batch = new WriteBatch();
+    for (const { referralId, status } of confirmed) {
+      this.audit.addTo(batch, {
+        actorKind: partner.kind,
+        actor: actorId(partner),
+        actorParty: partner.party,
+        action: 'referral.delivery-confirmed',
+        referralId,
+        stateBefore: status,
+        stateAfter: status,
+        eventId: partner.eventId,
+        payload: { eventId, status: 'DELIVERED' },
+      });
+    }
+    await batch.flush(tx);
+    return { referral: undefined, change: undefined };
   }
 
   private async erase(

@@ -92,8 +92,8 @@ export class ReferralLifecycleService {
    * and queues the receipt.
    */
   async createSubmitted(tx: Tx, submitted: NewReferral, actor: Actor): Promise<AppliedChange> {
-    const referral = await this.referrals.insert(tx, submitted);
     const batch = new WriteBatch();
+    const referral = this.referrals.addInsert(batch, submitted);
     const change = this.record(
       batch,
       referral,

@@ -87,11 +87,14 @@ const WITH_KEY = `referrals r LEFT JOIN referral_keys k ON k.referral_id = r.id`
 export class ReferralRepository {
   constructor(private readonly vault: PersonalDataVault) {}
 
-  /** Stores a new referral with a new data key; returns it as later reads will. */
-  async insert(tx: Tx, r: NewReferral): Promise<ReferralRecord> {
-    const { dataKey, store } = this.vault.newKey(r.id);
+  /**
+   * Adds a new referral with a new data key to `batch` (with the writes that must commit with it:
+   * its audit entry, a partner's submission's change); returns it as later reads will.
+   */
+  addInsert(batch: WriteBatch, r: NewReferral): ReferralRecord {
+    const { dataKey, addTo } = this.vault.newKey(r.id);
     const facts = personFacts(r.content, r.submittedAt ?? r.createdAt);
-    await tx.query(
+    batch.add(
       `INSERT INTO referrals (id, type, status, priority, sender_party, receiver_party,
          sender_country, receiver_country, sender_reference, receiver_reference, handling_code,
          origin, version, seq, created_by, created_at, updated_at, submitted_at, sealed_content,
@@ -122,7 +125,7 @@ export class ReferralRepository {
         facts.exploitationTypes,
       ],
     );
-    await store(tx);
+    addTo(batch);
     return { ...r, dataKey, personalDataErasedAt: null };
   }
 

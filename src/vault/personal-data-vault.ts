@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
+import type { WriteBatch } from '../database/write-batch';
 import { DataKey } from './data-key';
 import { MasterKeyRing } from './master-key-ring';
 
@@ -21,16 +22,17 @@ export class PersonalDataVault {
   constructor(@Inject(MasterKeyRing) private readonly ring: MasterKeyRing) {}
 
   /**
-   * A new data key for a new referral. `store` writes it, wrapped, in the referral's transaction
-   * once the referral row exists (the key row references it).
+   * A new data key for a new referral. `addTo` adds its wrapped copy to the writes of the
+   * statement that inserts the referral (the key row references it; the foreign key is checked
+   * when the statement ends).
    */
-  newKey(referralId: string): { dataKey: DataKey; store: (tx: Tx) => Promise<void> } {
+  newKey(referralId: string): { dataKey: DataKey; addTo: (batch: WriteBatch) => void } {
     const key = randomBytes(32);
     const { masterKeyId, wrapped } = this.ring.wrap(key, referralId);
     return {
       dataKey: new DataKey(referralId, key),
-      store: async (tx) => {
-        await tx.query(
+      addTo: (batch) => {
+        batch.add(
           `INSERT INTO referral_keys (referral_id, master_key_id, wrapped_key) VALUES ($1, $2, $3)`,
           [referralId, masterKeyId, wrapped],
         );

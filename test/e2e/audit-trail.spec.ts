@@ -122,6 +122,7 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     expect(
       steps.map((e: any) => [e.action, e.actorKind, e.actor, e.actorParty, e.stateAfter]),
     ).toEqual([
+      ['referral.create', 'officer', 'khamla', 'LA-BOKEO-POLICE', 'DRAFT'],
       ['referral.submit', 'officer', 'khamla', 'LA-BOKEO-POLICE', 'SUBMITTED'],
       ['referral.acknowledge', 'partner-system', 'partner-system:VN', 'VN-MPS', 'ACKNOWLEDGED'],
       ['referral.accept', 'partner-system', 'partner-system:VN', 'VN-MPS', 'ACCEPTED'],
@@ -215,7 +216,10 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(res.body));
     const edited = structuredClone(res.body);
-    edited.entries[1].entry.actorParty = 'TH-POLICE';
+    const acknowledged = edited.entries.findIndex(
+      (e: any) => e.entry.action === 'referral.acknowledge',
+    );
+    edited.entries[acknowledged].entry.actorParty = 'TH-POLICE';
     const bad = join(dir, 'edited.json');
     writeFileSync(bad, JSON.stringify(edited));
 

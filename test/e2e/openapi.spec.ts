@@ -1,7 +1,42 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LIFECYCLE_ACTION_NAMES } from '@hub/contracts';
 import request from 'supertest';
+import { routeParametersOf, type RouteParameters } from '../support/route-parameters';
 import { startTestApp } from '../support/test-app';
+
+/** The route that serves every lifecycle action but submit; the document has one path each. */
+const GENERIC_ACTION = 'POST /v1/referrals/{id}/{action}';
+
+/**
+ * The operations of the document that a route of the code is published as, each with the
+ * parameters it should declare: itself, except the generic action route, which the document
+ * expands into one path per action (`action` then fixed in the path; submit has a route of its own).
+ */
+function documentedAs(route: RouteParameters): { operation: string; parameters: string[] }[] {
+  const operation = `${route.method} ${route.path}`;
+  if (operation !== GENERIC_ACTION) return [{ operation, parameters: route.parameters }];
+  return LIFECYCLE_ACTION_NAMES.filter((action) => action !== 'submit').map((action) => ({
+    operation: `POST /v1/referrals/{id}/${action}`,
+    parameters: route.parameters.filter((p) => p !== 'path:action'),
+  }));
+}
+
+/** Every operation of the document with its parameters (`query:limit`, `header:if-match`). */
+function documentedParameters(document: any): Map<string, string[]> {
+  const operations = new Map<string, string[]>();
+  for (const [path, item] of Object.entries<any>(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+      const operation = item[method];
+      if (!operation) continue;
+      const parameters = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(
+        (p: { in: string; name: string }) =>
+          `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`,
+      );
+      operations.set(`${method.toUpperCase()} ${path}`, parameters.sort());
+    }
+  }
+  return operations;
+}
 
 describe('the published OpenAPI document', () => {
   let app: NestFastifyApplication;
@@ -50,6 +85,42 @@ describe('the published OpenAPI document', () => {
         ...LIFECYCLE_ACTION_NAMES.map((a) => `/v1/referrals/{id}/${a}`),
       ].sort(),
     );
+  });
+
+  it('declares, for every route, exactly the path, query and header parameters its code reads', async () => {
+    const { body } = await request(app.getHttpServer()).get('/docs/openapi.json');
+    const documented = documentedParameters(body);
+    const routes = routeParametersOf(app);
+
+    const drift: string[] = [];
+    const covered = new Set<string>();
+    for (const route of routes) {
+      for (const { operation, parameters } of documentedAs(route)) {
+        const where = `${operation} (${route.handler})`;
+        const declared = documented.get(operation);
+        covered.add(operation);
+        if (declared === undefined) {
+          drift.push(`${where}: not in the document`);
+          continue;
+        }
+        for (const p of parameters.filter((p) => !declared.includes(p))) {
+          drift.push(`${where}: ${p} is read by the code but not declared in the document`);
+        }
+        for (const p of declared.filter((p) => !parameters.includes(p))) {
+          drift.push(`${where}: ${p} is declared in the document but the code never reads it`);
+        }
+        for (const p of new Set(declared.filter((p, i) => declared.indexOf(p) !== i))) {
+          drift.push(`${where}: ${p} is declared more than once`);
+        }
+      }
+    }
+    for (const operation of documented.keys()) {
+      if (!covered.has(operation))
+        drift.push(`${operation}: in the document, but no route serves it`);
+    }
+
+    expect(routes.length).toBeGreaterThan(20);
+    expect(drift).toEqual([]);
   });
 
   it('describes each action body from the contract classes and every error as problem+json', async () => {

@@ -163,6 +163,7 @@ describe('referrals across borders (real broker, real database)', () => {
         .filter((e: any) => e.action !== 'referral.read')
         .map((e: any) => [e.action, e.actorParty, e.stateBefore, e.stateAfter]);
       expect(changes).toEqual([
+        ['referral.create', 'LA-BOKEO-POLICE', null, 'DRAFT'],
         ['referral.submit', 'LA-BOKEO-POLICE', 'DRAFT', 'SUBMITTED'],
         ['referral.acknowledge', 'VN-MPS', 'SUBMITTED', 'ACKNOWLEDGED'],
         ['referral.request-info', 'VN-MPS', 'ACKNOWLEDGED', 'INFO_REQUESTED'],

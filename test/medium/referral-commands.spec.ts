@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ReferralContent, toTopic, validatePayload } from '@hub/contracts';
+import { canonicalDigest, ReferralContent, toTopic, validatePayload } from '@hub/contracts';
 import type { LifecycleAction } from '@hub/contracts';
 import type { Preconditions } from '../../src/referrals/referral-preconditions';
 import {
@@ -64,6 +64,58 @@ describe(ReferralCommands.name, () => {
     return { code: error.code, errors: error.errors };
   }
 
+  describe('create-draft', () => {
+    it("records the draft's creation in the audit trail with a digest of its content, never the content", async () => {
+      const body = victimReferral('VN-MPS');
+
+      const id = await draft(body);
+
+      const audit = await ctx.query<Record<string, unknown>>(
+        `SELECT action, actor_kind, actor, actor_party, actor_roles, state_before, state_after,
+                event_id, payload_sha256
+           FROM audit_entries WHERE referral_id = $1`,
+        [id],
+      );
+      expect(audit).toEqual([
+        {
+          action: 'referral.create',
+          actor_kind: 'officer',
+          actor: 'officer-1',
+          actor_party: 'LA-BOKEO-POLICE',
+          actor_roles: ['liaison_officer'],
+          state_before: null,
+          state_after: 'DRAFT',
+          event_id: null,
+          payload_sha256: canonicalDigest(JSON.parse(JSON.stringify(content(body)))).toString(
+            'hex',
+          ),
+        },
+      ]);
+    });
+
+    it('keeps neither the draft nor its entry when the transaction rolls back', async () => {
+      let id: string | undefined;
+
+      const failed = await refusal(
+        ctx.run(async (tx) => {
+          const { referral } = await commands.execute(tx, officer, {
+            kind: 'create-draft',
+            content: content(victimReferral('VN-MPS')),
+          });
+          id = referral?.id;
+          throw Object.assign(new Error('a later write failed'), { code: 'later-write' });
+        }),
+      );
+
+      expect(failed.code).toBe('later-write');
+      expect(id).toEqual(expect.any(String));
+      expect(await ctx.query('SELECT 1 FROM referrals WHERE id = $1', [id])).toEqual([]);
+      expect(await ctx.query('SELECT 1 FROM audit_entries WHERE referral_id = $1', [id])).toEqual(
+        [],
+      );
+    });
+  });
+
   describe('submit', () => {
     it('numbers the submission 1 and queues the event for the counterpart in the same transaction', async () => {
       const id = await draft();
@@ -124,6 +176,7 @@ describe(ReferralCommands.name, () => {
         [id],
       );
       expect(audit).toEqual([
+        { action: 'referral.create', outcome: null },
         { action: 'referral.submit', outcome: null },
         { action: 'referral.consent-override', outcome: reason },
       ]);
@@ -156,10 +209,10 @@ describe(ReferralCommands.name, () => {
       ).toEqual([]);
       expect(await ctx.query('SELECT 1 FROM outbox WHERE referral_id = $1', [id])).toEqual([]);
       const audit = await ctx.query<{ action: string }>(
-        'SELECT action FROM audit_entries WHERE referral_id = $1',
+        'SELECT action FROM audit_entries WHERE referral_id = $1 ORDER BY id',
         [id],
       );
-      expect(audit.map((a) => a.action)).toEqual(['referral.withdraw']);
+      expect(audit.map((a) => a.action)).toEqual(['referral.create', 'referral.withdraw']);
     });
   });
 
@@ -259,6 +312,46 @@ describe(ReferralCommands.name, () => {
       const refused = await refusal(act(thai, id, 'acknowledge', { referralseq: 1 }));
 
       expect(refused.code).toBe('referral-not-found');
+    });
+  });
+
+  describe('confirm-delivery (a partner system received a hub event)', () => {
+    it('marks the change delivered and records who confirmed it, once', async () => {
+      const id = await draft();
+      const { change } = await act(officer, id, 'submit');
+      const receipt = (): PartnerActor => ({
+        kind: 'partner-system',
+        party: 'VN-MPS',
+        eventId: randomUUID(),
+      });
+      const first = receipt();
+      const confirm = (actor: PartnerActor): Promise<CommandResult> =>
+        ctx.run((tx) =>
+          commands.execute(tx, actor, { kind: 'confirm-delivery', eventId: change!.eventId }),
+        );
+
+      await confirm(first);
+      await confirm(receipt());
+
+      const [delivered] = await ctx.query<{ delivered: boolean }>(
+        'SELECT delivered_at IS NOT NULL AS delivered FROM referral_changes WHERE referral_id = $1',
+        [id],
+      );
+      expect(delivered).toEqual({ delivered: true });
+      const audit = await ctx.query<Record<string, unknown>>(
+        `SELECT action, actor, actor_party, state_after, event_id FROM audit_entries
+          WHERE referral_id = $1 AND action = 'referral.delivery-confirmed'`,
+        [id],
+      );
+      expect(audit).toEqual([
+        {
+          action: 'referral.delivery-confirmed',
+          actor: 'partner-system:VN',
+          actor_party: 'VN-MPS',
+          state_after: 'SUBMITTED',
+          event_id: first.eventId,
+        },
+      ]);
     });
   });
 });
