@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { IsInt, Min } from 'class-validator';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
@@ -17,7 +17,6 @@ import {
 import { ReferralAccess } from './referral-access';
 import { AuditWitnesses } from './audit-witnesses';
 import { IntegerParam } from '../common/integer-param';
-import { ApiProperty } from '@nestjs/swagger';
 
 /** `?from=&to=` of the consistency proof; documented, so that a generated client can send them. */
 class ConsistencyQuery {

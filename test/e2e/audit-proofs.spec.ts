@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../src/audit-trail/audit-actions';
 import { createHash } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -93,7 +94,7 @@ describe('the transparency-log client routes of the audit log', () => {
   }
 
   /** An entry about no referral, as the hub writes for e.g. a partner event naming none. */
-  async function recordHubEntry(action: string): Promise<void> {
+  async function recordHubEntry(action: AuditAction): Promise<void> {
     await app.get(Transactions).run((tx) =>
       app.get(AuditWriter).record(tx, {
         actorKind: 'hub',
@@ -161,7 +162,7 @@ describe('the transparency-log client routes of the audit log', () => {
       );
       draft = await bokeo.createDraft(victimReferral('VN-MPS'));
       expect((await bokeo.get(`/v1/referrals/${draft}`)).status).toBe(200);
-      await recordHubEntry('test.hub-level');
+      await recordHubEntry('partner-event.refused');
       expect((await vietnam.get(`/v1/referrals/${toVietnam}`)).status).toBe(200);
       head = await signCheckpoint();
       auditorsLeaves = await allLeaves(auditor, head.size);
@@ -318,7 +319,7 @@ describe('the transparency-log client routes of the audit log', () => {
     });
 
     it('bounds sizes by the newest signed checkpoint, not by the leaves sequenced since', async () => {
-      await recordHubEntry('test.after-the-checkpoint');
+      await recordHubEntry('partner-event.refused');
       await sequenceAll();
 
       const beyond = await auditor.get(
@@ -339,7 +340,7 @@ describe('the transparency-log client routes of the audit log', () => {
           actorKind: 'hub',
           actor: 'hub',
           actorParty: null,
-          action: 'test.bulk',
+          action: 'partner-event.refused',
         });
       }
     });
