@@ -16,7 +16,7 @@ import {
   signNote,
 } from '@hub/transparency-log';
 import { AppConfig } from '../config/app-config';
-import { Transactions } from '../database/transactions';
+import { Transactions, type Tx } from '../database/transactions';
 import { buildEvent } from '../outbox/hub-events';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { leafBytes, toAuditEntry, type AuditEntryRow } from '../audit-trail/audit-entry';
@@ -92,13 +92,19 @@ export class AuditLog {
    * Signs the current tree head (if no checkpoint covers it yet), stores it and queues it for
    * every partner country as `mrh.audit.checkpoint.v1`, so partners hold evidence of the history
    * and, as witnesses, cosign it; the event also carries the newest cosigned checkpoint with its
-   * cosignatures, so each witness sees what the others attested.
+   * cosignatures, so each witness sees what the others attested. When the log has not grown, the
+   * latest checkpoint goes again to the witnesses that have neither cosigned nor refused it (a
+   * witness that started after it was sent, or whose copy was lost), as a log pushes its
+   * checkpoint to a witness until it is cosigned.
    */
   async checkpoint(): Promise<StoredCheckpoint> {
     await this.sync();
     const latest = await this.latestCheckpoint();
     const size = this.tree.size;
-    if (latest && latest.size >= size) return latest;
+    if (latest && latest.size >= size) {
+      await this.remindWitnesses(latest);
+      return latest;
+    }
     const root = this.tree.root(size);
     const note = signNote(
       formatCheckpoint({ origin: this.config.env.AUDIT_LOG_ORIGIN, size, root }),
@@ -112,18 +118,35 @@ export class AuditLog {
         [size, root, note],
       );
       if (inserted.length === 0) return;
-      for (const country of this.config.registry.partnerCountries()) {
-        const event = buildEvent({
-          type: EVENT_TYPES.auditCheckpoint,
-          source: { hub: HUB_SOURCE },
-          data: { checkpoint: note, ...(cosigned && { cosigned: cosigned.note }) },
-        });
-        await this.outbox.notify(tx, { country }, event, 'audit-checkpoint');
-      }
+      await this.publish(tx, this.config.registry.partnerCountries(), note, cosigned?.note);
     });
     const stored = await this.latestCheckpoint();
     if (!stored) throw new Error('the checkpoint just written cannot be read back');
     return stored;
+  }
+
+  private async remindWitnesses(latest: StoredCheckpoint): Promise<void> {
+    const countries = await this.witnesses.awaiting(latest.size);
+    if (countries.length === 0) return;
+    const cosigned = await this.witnesses.newestCosigned();
+    await this.transactions.run((tx) => this.publish(tx, countries, latest.note, cosigned?.note));
+  }
+
+  /** Queues `mrh.audit.checkpoint.v1` for `countries`, keyed so that checkpoints stay in order. */
+  private async publish(
+    tx: Tx,
+    countries: readonly string[],
+    note: string,
+    cosigned: string | undefined,
+  ): Promise<void> {
+    for (const country of countries) {
+      const event = buildEvent({
+        type: EVENT_TYPES.auditCheckpoint,
+        source: { hub: HUB_SOURCE },
+        data: { checkpoint: note, ...(cosigned !== undefined && { cosigned }) },
+      });
+      await this.outbox.notify(tx, { country }, event, 'audit-checkpoint');
+    }
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {

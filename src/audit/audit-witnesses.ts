@@ -165,6 +165,20 @@ export class AuditWitnesses {
     );
   }
 
+  /**
+   * The countries with a witness key that have neither cosigned nor refused the checkpoint of
+   * `size`: those still to be sent it.
+   */
+  async awaiting(size: number): Promise<string[]> {
+    const rows = await this.transactions.query<{ country: string }>(
+      `SELECT country FROM audit_cosignatures WHERE tree_size = $1
+       UNION SELECT country FROM audit_witness_refusals WHERE offered_size = $1`,
+      [size],
+    );
+    const answered = new Set(rows.map((r) => r.country));
+    return [...this.keys.keys()].filter((country) => !answered.has(country)).sort();
+  }
+
   /** `note` (the hub's signed checkpoint of `size`) with every cosignature line kept for it. */
   async withCosignatures(size: number, note: string): Promise<string> {
     const rows = await this.cosignatureRows([size]);
