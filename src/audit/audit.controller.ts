@@ -60,7 +60,13 @@ export class AuditController {
     const checkpoint = await this.log.latestCheckpoint();
     return {
       referralId: id,
-      checkpoint: checkpoint ?? null,
+      // Served with the witnesses' cosignature lines, as every checkpoint the hub serves.
+      checkpoint: checkpoint
+        ? {
+            ...checkpoint,
+            note: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+          }
+        : null,
       items: await this.log.entriesOf(id, checkpoint),
     };
   }

@@ -9,3 +9,6 @@ export type Role = (typeof ROLES)[number];
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
+
+/** The roles of people, who sign in to the console; `witness` is a partner system's, never a person's. */
+export const PERSON_ROLES = ROLES.filter((role) => role !== 'witness');

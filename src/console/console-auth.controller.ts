@@ -23,7 +23,7 @@ import type { AuthenticatedRequest } from '../auth/auth.guard';
 import { ConsoleSessions } from '../auth/console-sessions';
 import { Public } from '../auth/public.decorator';
 import { RequirePermission } from '../auth/require-permission.decorator';
-import { ROLES, type Role } from '../auth/roles';
+import { PERSON_ROLES, type Role } from '../auth/roles';
 import { clearSessionCookie, sessionSecretOf, setSessionCookie } from '../auth/session-cookie';
 import { CommonError } from '../common/problem/common.error';
 import { validationFailed } from '../common/validation.pipe';
@@ -41,11 +41,11 @@ class DevSignInBody {
   @Matches(PARTY_CODE_PATTERN, { message: 'must be a party code like LA-BOKEO-POLICE' })
   party!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true, example: ['liaison_officer'] })
+  @ApiProperty({ enum: PERSON_ROLES, isArray: true, example: ['liaison_officer'] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(ROLES.length)
-  @IsIn(ROLES, { each: true })
+  @ArrayMaxSize(PERSON_ROLES.length)
+  @IsIn(PERSON_ROLES, { each: true })
   roles!: Role[];
 
   /** The officer's id; default `<party>-<first role>` in lower case. */
@@ -81,7 +81,7 @@ export class ConsoleAuthController {
       devSignIn: dev,
       oidc: this.oidc.enabled,
       parties: dev ? registryParties(this.config.registry) : [],
-      roles: ROLES,
+      roles: PERSON_ROLES,
     };
   }
 
