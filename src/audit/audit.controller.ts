@@ -162,6 +162,7 @@ export class AuditController {
       verifierKey: this.log.verifierKey,
       cosignedBy: await this.witnesses.cosignaturesOf(checkpoint.size, checkpoint.note),
       quorum: this.witnesses.quorum,
+      witnessKeys: this.witnesses.verifierKeys().map((w) => w.verifierKey),
     };
   }
 

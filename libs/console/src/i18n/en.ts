@@ -297,7 +297,8 @@ export const en = {
     'FORK: witness {country} refused the checkpoint of size {offered} (it had cosigned size {held}): {reason}',
   'audit.report.badCosignature':
     'The cosignature of {country} on the checkpoint of size {size} does not verify: {reason}',
-  'audit.checkpoint.cosignedBy': 'Cosigned by the witnesses {witnesses} ({quorum} needed).',
+  'audit.checkpoint.cosignedBy':
+    'Cosignatures checked in your browser: {witnesses} ({quorum} needed).',
   'audit.checkpoint.notCosigned': 'Not cosigned by any witness yet ({quorum} needed).',
   'audit.referrals': 'Referrals',
   'audit.open': 'Audit trail',

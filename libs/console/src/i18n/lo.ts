@@ -293,7 +293,7 @@ export const lo: Record<TextKey, string> = {
   'audit.report.fork':
     'ມີການແຍກສາຍ: ພະຍານ {country} ປະຕິເສດຈຸດກວດຂະໜາດ {offered} (ເຄີຍລົງລາຍເຊັນຮ່ວມຂະໜາດ {held}): {reason}',
   'audit.report.badCosignature': 'ລາຍເຊັນຮ່ວມຂອງ {country} ໃນຈຸດກວດຂະໜາດ {size} ບໍ່ຖືກຕ້ອງ: {reason}',
-  'audit.checkpoint.cosignedBy': 'ລົງລາຍເຊັນຮ່ວມໂດຍພະຍານ {witnesses} (ຕ້ອງການ {quorum}).',
+  'audit.checkpoint.cosignedBy': 'ລາຍເຊັນຮ່ວມທີ່ກວດໃນບຣາວເຊີຂອງທ່ານ: {witnesses} (ຕ້ອງການ {quorum}).',
   'audit.checkpoint.notCosigned': 'ຍັງບໍ່ມີພະຍານລົງລາຍເຊັນຮ່ວມ (ຕ້ອງການ {quorum}).',
   'audit.referrals': 'ການສົ່ງຕໍ່',
   'audit.open': 'ປະຫວັດການກວດສອບ',

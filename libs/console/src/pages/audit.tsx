@@ -165,6 +165,8 @@ export function AuditReferralPage(props: { id: string }) {
       note: d.history.checkpoint.note,
       verifierKey: d.checkpoint.verifierKey,
       origin: d.checkpoint.origin,
+      witnessKeys: d.checkpoint.witnessKeys,
+      quorum: d.checkpoint.quorum,
       items: d.history.items as unknown as Parameters<typeof verifyHistory>[0]['items'],
     }).then((result) => {
       if (live) setVerification(result);
@@ -252,14 +254,21 @@ export function AuditReferralPage(props: { id: string }) {
                 ✗ {t('audit.checkpoint.invalid', { reason: verification.checkpoint.error })}
               </p>
             )}
-            {d.checkpoint !== null && (
-              <p data-testid="checkpoint-witnesses">
-                {d.checkpoint.cosignedBy.length > 0
-                  ? t('audit.checkpoint.cosignedBy', {
-                      witnesses: d.checkpoint.cosignedBy.map((w) => w.country).join(', '),
-                      quorum: d.checkpoint.quorum,
-                    })
-                  : t('audit.checkpoint.notCosigned', { quorum: d.checkpoint.quorum })}
+            {verification?.checkpoint.ok === true && d.checkpoint !== null && (
+              <p
+                className={verification.trusted ? 'notice notice-ok' : 'notice notice-error'}
+                data-testid="checkpoint-witnesses"
+                data-trusted={String(verification.trusted)}
+              >
+                {verification.trusted ? '✓ ' : '✗ '}
+                {d.checkpoint.quorum === 0 && verification.cosigners.length === 0
+                  ? t('audit.report.noQuorum')
+                  : verification.cosigners.length > 0
+                    ? t('audit.checkpoint.cosignedBy', {
+                        witnesses: verification.cosigners.join(', '),
+                        quorum: d.checkpoint.quorum,
+                      })
+                    : t('audit.checkpoint.notCosigned', { quorum: d.checkpoint.quorum })}
               </p>
             )}
             <pre className="note">{history.checkpoint.note}</pre>

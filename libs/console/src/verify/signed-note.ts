@@ -6,6 +6,10 @@ import { concatBytes, decodeBase64Strict, readUint32BE, sha256, utf8, type Bytes
  */
 
 const ED25519_TYPE = 0x01;
+/** Key type of a C2SP tlog-cosignature `cosignature/v1` witness key. */
+const COSIGNATURE_V1_TYPE = 0x04;
+/** A cosignature is an 8-byte timestamp and an Ed25519 signature. */
+const TIMESTAMP_SIZE = 8;
 const ED25519_KEY_SIZE = 32;
 const ED25519_SIGNATURE_SIZE = 64;
 const SIGNATURE_PREFIX = '\u2014 ';
@@ -26,16 +30,32 @@ export function isValidKeyName(name: string): boolean {
   return name !== '' && !/[\s+]/u.test(name) && noteTextProblem(name) === undefined;
 }
 
-/** Key ID: first four bytes, big-endian, of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key). */
-export async function ed25519KeyId(name: string, publicKey: Uint8Array): Promise<number> {
-  const digest = await sha256(
-    concatBytes(utf8(name), new Uint8Array([0x0a, ED25519_TYPE]), publicKey),
-  );
+/** Key ID: first four bytes, big-endian, of SHA-256(name ‖ 0x0A ‖ type ‖ key). */
+export async function ed25519KeyId(
+  name: string,
+  publicKey: Uint8Array,
+  type = ED25519_TYPE,
+): Promise<number> {
+  const digest = await sha256(concatBytes(utf8(name), new Uint8Array([0x0a, type]), publicKey));
   return readUint32BE(digest);
 }
 
-/** Reads a verifier key string, checking its key ID against its name and key. */
-export async function parseVerifierKey(verifierKey: string): Promise<Checked<BrowserNoteVerifier>> {
+/** Reads the hub's verifier key string, checking its key ID against its name and key. */
+export function parseVerifierKey(verifierKey: string): Promise<Checked<BrowserNoteVerifier>> {
+  return parseKeyOfType(verifierKey, ED25519_TYPE);
+}
+
+/** Reads a witness's cosigner verifier key (`<name>+<key ID>+<base64(0x04 ‖ key)>`). */
+export function parseCosignerVerifierKey(
+  verifierKey: string,
+): Promise<Checked<BrowserNoteVerifier>> {
+  return parseKeyOfType(verifierKey, COSIGNATURE_V1_TYPE);
+}
+
+async function parseKeyOfType(
+  verifierKey: string,
+  type: number,
+): Promise<Checked<BrowserNoteVerifier>> {
   // Names contain no '+', so the first two delimit the fields; the base64 key may contain '+'.
   const first = verifierKey.indexOf('+');
   const second = verifierKey.indexOf('+', first + 1);
@@ -46,11 +66,11 @@ export async function parseVerifierKey(verifierKey: string): Promise<Checked<Bro
   if (!isValidKeyName(name)) return refuse('verifier key has an invalid key name');
   if (!/^[0-9a-f]{8}$/i.test(idHex)) return refuse('verifier key ID must be 8 hex digits');
   const key = decodeBase64Strict(keyBase64);
-  if (key?.length !== 1 + ED25519_KEY_SIZE || key[0] !== ED25519_TYPE) {
-    return refuse('verifier key is not an Ed25519 (type 0x01) key');
+  if (key?.length !== 1 + ED25519_KEY_SIZE || key[0] !== type) {
+    return refuse(`verifier key is not an Ed25519 (type 0x0${type}) key`);
   }
   const publicKey = key.slice(1);
-  if ((await ed25519KeyId(name, publicKey)) !== Number.parseInt(idHex, 16)) {
+  if ((await ed25519KeyId(name, publicKey, type)) !== Number.parseInt(idHex, 16)) {
     return refuse('verifier key ID does not match its name and key');
   }
   return { ok: true, value: { name, keyId: Number.parseInt(idHex, 16), publicKey } };
@@ -97,6 +117,43 @@ export async function openNote(
   }
   if (verified === 0) return refuse('note has no signature by the hub key');
   return { ok: true, value: { text, unverified } };
+}
+
+/**
+ * The witnesses among `witnesses` whose C2SP `cosignature/v1` line in `note` verifies over the
+ * note's text (`cosignature/v1\ntime <t>\n` ‖ text, Ed25519), with the time they put in it. Lines
+ * by other keys are ignored; a bad line by a known witness does not count.
+ */
+export async function verifiedCosigners(
+  note: string,
+  witnesses: readonly BrowserNoteVerifier[],
+): Promise<{ name: string; time: number }[]> {
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0 || noteTextProblem(note) !== undefined) return [];
+  const text = note.slice(0, split + 1);
+  const found: { name: string; time: number }[] = [];
+  for (const line of note.slice(split + 2).split('\n')) {
+    const parsed = parseSignatureLine(line);
+    const witness = witnesses.find((w) => w.name === parsed?.name && w.keyId === parsed.keyId);
+    if (parsed === undefined || witness === undefined) continue;
+    if (found.some((f) => f.name === witness.name)) continue;
+    if (parsed.signature.length !== TIMESTAMP_SIZE + ED25519_SIGNATURE_SIZE) continue;
+    const view = new DataView(parsed.signature.buffer, parsed.signature.byteOffset);
+    const time = Number(view.getBigUint64(0));
+    const message = concatBytes(utf8(`cosignature/v1\ntime ${time}\n`), utf8(text));
+    const key = await crypto.subtle.importKey(
+      'raw',
+      witness.publicKey,
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    );
+    const signature = parsed.signature.slice(TIMESTAMP_SIZE);
+    if (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message)) {
+      found.push({ name: witness.name, time });
+    }
+  }
+  return found;
 }
 
 function parseSignatureLine(

@@ -1,7 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { canonicalJson } from '../../../contracts/src/canonical-json';
 import {
+  addSignatureLines,
+  cosignCheckpoint,
   formatCheckpoint,
+  formatCosignerVerifierKey,
   formatVerifierKey,
   hashLeaf as nodeHashLeaf,
   MerkleTree,
@@ -220,5 +223,40 @@ describe('browser audit verifier', () => {
         tree.root(2),
       ),
     ).toBe(false);
+  });
+
+  it('counts the witnesses whose cosignature verifies, as the Node library makes them', async () => {
+    const { note, verifierKey, items } = signedLog(5);
+    const witnesses = ['TH', 'VN', 'CN'].map((country) => ({
+      name: `mekong-referral-hub/witness/${country}`,
+      privateKey: generateKeyPairSync('ed25519').privateKey,
+    }));
+    const witnessKeys = witnesses.map((w) => formatCosignerVerifierKey(w.name, w.privateKey));
+    const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
+    const [th, vn] = witnesses.map((w) => cosignCheckpoint(text, w, 1_796_000_000));
+    if (th === undefined || vn === undefined) throw new Error('no cosignatures');
+    // Viet Nam's line with its last signature byte changed: it must not count.
+    const broken = `${vn.slice(0, -4)}${vn.slice(-4, -3) === 'A' ? 'B' : 'A'}${vn.slice(-3)}`;
+    const cosigned = addSignatureLines(note, [th, vn]);
+    const input = { verifierKey, origin: ORIGIN, witnessKeys, items };
+
+    const two = await verifyHistory({ ...input, note: cosigned, quorum: 2 });
+    const three = await verifyHistory({ ...input, note: cosigned, quorum: 3 });
+    const tampered = await verifyHistory({
+      ...input,
+      note: addSignatureLines(note, [th, broken]),
+      quorum: 2,
+    });
+
+    expect([two.checkpoint.ok, two.cosigners, two.trusted]).toEqual([
+      true,
+      ['mekong-referral-hub/witness/TH', 'mekong-referral-hub/witness/VN'],
+      true,
+    ]);
+    expect(three.trusted).toBe(false);
+    expect([tampered.cosigners, tampered.trusted]).toEqual([
+      ['mekong-referral-hub/witness/TH'],
+      false,
+    ]);
   });
 });

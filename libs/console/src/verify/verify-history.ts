@@ -2,7 +2,15 @@ import canonicalize from 'canonicalize';
 import { decodeBase64Strict, type Bytes } from './bytes';
 import { parseCheckpoint, type BrowserCheckpoint } from './checkpoint';
 import { hashLeafText, verifyInclusion } from './merkle';
-import { openNote, parseVerifierKey, refuse, type Checked } from './signed-note';
+import {
+  openNote,
+  parseCosignerVerifierKey,
+  parseVerifierKey,
+  refuse,
+  verifiedCosigners,
+  type BrowserNoteVerifier,
+  type Checked,
+} from './signed-note';
 
 /** One item of `GET /v1/referrals/:id/history`. */
 export interface HistoryItem {
@@ -18,6 +26,10 @@ export type EntryVerdict =
 export interface HistoryVerification {
   /** The checkpoint, when its signature and origin check out. */
   checkpoint: Checked<BrowserCheckpoint>;
+  /** The witnesses whose cosignature of the checkpoint verified here, by key name. */
+  cosigners: string[];
+  /** Whether they make the quorum (and the hub's signature held). */
+  trusted: boolean;
   /** Verdicts in the order of the items. */
   entries: EntryVerdict[];
 }
@@ -93,15 +105,26 @@ export async function verifyHistory(input: {
   note: string;
   verifierKey: string;
   origin: string;
+  /** The partner witnesses' cosigner verifier keys, and how many must have cosigned (0: none). */
+  witnessKeys?: readonly string[];
+  quorum?: number;
   items: readonly HistoryItem[];
 }): Promise<HistoryVerification> {
   const checkpoint = await openCheckpoint(input.note, input.verifierKey, input.origin);
   if (!checkpoint.ok) {
     return {
       checkpoint,
+      cosigners: [],
+      trusted: false,
       entries: input.items.map(() => ({ state: 'failed', reason: checkpoint.error })),
     };
   }
+  const witnesses: BrowserNoteVerifier[] = [];
+  for (const key of input.witnessKeys ?? []) {
+    const parsed = await parseCosignerVerifierKey(key);
+    if (parsed.ok) witnesses.push(parsed.value);
+  }
+  const cosigners = (await verifiedCosigners(input.note, witnesses)).map((c) => c.name);
   const entries = await Promise.all(input.items.map((i) => verifyEntry(i, checkpoint.value)));
-  return { checkpoint, entries };
+  return { checkpoint, cosigners, trusted: cosigners.length >= (input.quorum ?? 0), entries };
 }

@@ -185,6 +185,8 @@ export interface CheckpointView extends StoredCheckpoint {
   cosignedBy: WitnessCosignature[];
   /** Cosignatures the checkpoint needs to be trusted (`AUDIT_WITNESS_QUORUM`). */
   quorum: number;
+  /** The registered witnesses' C2SP cosigner verifier keys, to check `note`'s lines with. */
+  witnessKeys: string[];
 }
 
 /** A partner country's cosignature of a checkpoint, verified with its witness key. */
