@@ -366,6 +366,9 @@ class Bench {
       KAFKA_CONSUMER_GROUP: this.hubGroup,
       // One officer's token drives the whole load; the per-officer limit guards humans' rates.
       RATE_LIMIT_ENABLED: 'false',
+      // No partner witnesses run here: the audit section times the log's own verification,
+      // which with a quorum would fail for want of cosignatures (decision 0019).
+      AUDIT_WITNESS_QUORUM: '0',
       LOG_LEVEL: 'warn',
     };
   }
