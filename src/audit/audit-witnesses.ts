@@ -13,10 +13,12 @@ import {
   addSignatureLines,
   openCheckpoint,
   parseCosignerVerifierKey,
-  parseVerifierKey,
+  createEd25519Verifier,
   verifyCosignature,
   type CosignatureVerifier,
+  type NoteVerifier,
   type OpenedCheckpoint,
+  type TlogResult,
 } from '@hub/transparency-log';
 import { HubSigningKey } from '../common/hub-signing-key';
 import { AppConfig } from '../config/app-config';
@@ -72,12 +74,16 @@ export class AuditWitnesses {
     { verifier: CosignatureVerifier; verifierKey: string }
   >;
 
+  /** The hub's own checkpoint key: every note a witness sends back must open with it. */
+  private readonly hubVerifier: NoteVerifier;
+
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
-    @Inject(HubSigningKey) private readonly hubKey: HubSigningKey,
+    @Inject(HubSigningKey) hubKey: HubSigningKey,
   ) {
     this.keys = loadWitnessKeys(config);
+    this.hubVerifier = createEd25519Verifier(hubKey.name, hubKey.publicKey);
   }
 
   get quorum(): number {
@@ -179,21 +185,28 @@ export class AuditWitnesses {
     return [...this.keys.keys()].filter((country) => !answered.has(country)).sort();
   }
 
-  /** `note` (the hub's signed checkpoint of `size`) with every cosignature line kept for it. */
-  async withCosignatures(size: number, note: string): Promise<string> {
-    const rows = await this.cosignatureRows([size]);
-    return rows.length === 0
-      ? note
-      : addSignatureLines(
-          note,
-          rows.map((r) => r.signature_line),
-        );
-  }
-
-  /** The cosignatures kept for `size`, each verified again against `note`. */
-  async cosignaturesOf(size: number, note: string): Promise<WitnessCosignature[]> {
-    const rows = await this.cosignatureRows([size]);
-    return this.checked(rows, new Map([[size, note]])).valid.get(size) ?? [];
+  /**
+   * A checkpoint as the hub serves it: `note` (its signed checkpoint of `size`) with every
+   * cosignature line kept for it, and the witnesses whose line verifies against `note` again.
+   */
+  async served(
+    size: number,
+    note: string,
+  ): Promise<{ note: string; cosignedBy: WitnessCosignature[] }> {
+    const rows = await this.transactions.query<CosignatureRow>(
+      `SELECT * FROM audit_cosignatures WHERE tree_size = $1 ORDER BY country`,
+      [size],
+    );
+    return {
+      note:
+        rows.length === 0
+          ? note
+          : addSignatureLines(
+              note,
+              rows.map((r) => r.signature_line),
+            ),
+      cosignedBy: this.checked(rows, new Map([[size, note]])).valid.get(size) ?? [],
+    };
   }
 
   /**
@@ -211,7 +224,7 @@ export class AuditWitnesses {
     );
     for (const row of rows) {
       const size = Number(row.tree_size);
-      if ((await this.cosignaturesOf(size, row.note)).length >= this.quorum) {
+      if ((await this.served(size, row.note)).cosignedBy.length >= this.quorum) {
         return {
           size,
           rootHash: row.root_hash.toString('base64'),
@@ -233,7 +246,7 @@ export class AuditWitnesses {
     const row = rows[0];
     if (row === undefined) return undefined;
     const size = Number(row.tree_size);
-    return { size, note: await this.withCosignatures(size, row.note) };
+    return { size, note: (await this.served(size, row.note)).note };
   }
 
   /**
@@ -294,13 +307,6 @@ export class AuditWitnesses {
     }));
   }
 
-  private cosignatureRows(sizes: readonly number[]): Promise<CosignatureRow[]> {
-    return this.transactions.query<CosignatureRow>(
-      `SELECT * FROM audit_cosignatures WHERE tree_size = ANY($1::bigint[]) ORDER BY country`,
-      [sizes],
-    );
-  }
-
   /** Splits stored cosignatures into those that verify against their checkpoint and the rest. */
   private checked(
     rows: readonly CosignatureRow[],
@@ -340,20 +346,16 @@ export class AuditWitnesses {
 
   private textOf(note: string | undefined): string | undefined {
     if (note === undefined) return undefined;
-    const opened = openCheckpoint(
-      note,
-      [parseVerifierKey(this.hubKey.verifierKey)],
-      this.config.env.AUDIT_LOG_ORIGIN,
-    );
+    const opened = this.open(note);
     return opened.ok ? opened.value.text : undefined;
   }
 
+  private open(note: string): TlogResult<OpenedCheckpoint> {
+    return openCheckpoint(note, [this.hubVerifier], this.config.env.AUDIT_LOG_ORIGIN);
+  }
+
   private openHubNote(note: string, path: string): OpenedCheckpoint {
-    const opened = openCheckpoint(
-      note,
-      [parseVerifierKey(this.hubKey.verifierKey)],
-      this.config.env.AUDIT_LOG_ORIGIN,
-    );
+    const opened = this.open(note);
     if (!opened.ok) {
       throw new WitnessEventError(
         'invalid-data',

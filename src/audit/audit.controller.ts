@@ -64,7 +64,7 @@ export class AuditController {
       checkpoint: checkpoint
         ? {
             ...checkpoint,
-            note: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+            note: (await this.witnesses.served(checkpoint.size, checkpoint.note)).note,
           }
         : null,
       items: await this.log.entriesOf(id, checkpoint),
@@ -94,7 +94,7 @@ export class AuditController {
       referralId: id,
       origin: this.config.env.AUDIT_LOG_ORIGIN,
       verifierKey: this.log.verifierKey,
-      checkpoint: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+      checkpoint: (await this.witnesses.served(checkpoint.size, checkpoint.note)).note,
       witnessKeys: this.witnesses.verifierKeys().map((w) => w.verifierKey),
       witnessQuorum: this.witnesses.quorum,
       witnessRefusals: await this.witnesses.refusals(),
@@ -155,12 +155,13 @@ export class AuditController {
 
   /** A checkpoint as served: its note with the cosignatures kept for it, and who they are. */
   private async view(checkpoint: StoredCheckpoint): Promise<CheckpointView> {
+    const served = await this.witnesses.served(checkpoint.size, checkpoint.note);
     return {
       ...checkpoint,
-      note: await this.witnesses.withCosignatures(checkpoint.size, checkpoint.note),
+      note: served.note,
       origin: this.config.env.AUDIT_LOG_ORIGIN,
       verifierKey: this.log.verifierKey,
-      cosignedBy: await this.witnesses.cosignaturesOf(checkpoint.size, checkpoint.note),
+      cosignedBy: served.cosignedBy,
       quorum: this.witnesses.quorum,
       witnessKeys: this.witnesses.verifierKeys().map((w) => w.verifierKey),
     };

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -10,7 +9,6 @@ import {
   cosignCheckpoint,
   findCosignatures,
   formatCheckpoint,
-  formatVerifierKey,
   openCheckpoint,
   parseCosignerVerifierKey,
   parseVerifierKey,
@@ -22,32 +20,16 @@ import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 import { Officer } from '../support/hub-client';
 import { partnerEvent } from '../support/partner-events';
 import { victimReferral } from '../support/referral-fixtures';
-import { TestPartner } from '../support/test-partner';
+import { TestPartner, hubSigningKey, witnessKey } from '../support/test-partner';
 import { startTestApp } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
-const KEYS = join(ROOT, '.dev', 'keys');
 /** The log's origin, AUDIT_LOG_ORIGIN's default. */
 const ORIGIN = 'mekong-referral-hub/audit';
 
-/** A partner country's witness key, as `npm run keys` made it for development. */
-function witness(country: string): { name: string; privateKey: KeyObject; verifierKey: string } {
-  const jwk = JSON.parse(
-    readFileSync(join(KEYS, `witness-${country}.private.jwk`), 'utf8'),
-  ) as JsonWebKey;
-  const verifierKey = readFileSync(join(KEYS, `witness-${country}.vkey`), 'utf8').trim();
-  return {
-    name: parseCosignerVerifierKey(verifierKey).name,
-    privateKey: createPrivateKey({ key: jwk, format: 'jwk' }),
-    verifierKey,
-  };
-}
-
-/** The hub's own key: what an attacker who took the hub would sign with. */
-function hubKey(): KeyObject {
-  const jwk = JSON.parse(readFileSync(join(KEYS, 'hub.private.jwk'), 'utf8')) as JsonWebKey;
-  return createPrivateKey({ key: jwk, format: 'jwk' });
-}
+/** The hub's key (also what an attacker who took the hub would sign with), and the witnesses'. */
+const hub = hubSigningKey();
+const witness = witnessKey;
 
 describe('partner countries as witnesses of the audit log: the hub side', () => {
   const adminUrl = scratchDatabaseUrl('hub_witnesses');
@@ -125,8 +107,7 @@ describe('partner countries as witnesses of the audit log: the hub side', () => 
 
   /** The text of a checkpoint note that opens with the hub's key (or the test fails). */
   function textOf(note: string): string {
-    const verifier = parseVerifierKey(formatVerifierKey(ORIGIN, createPublicKey(hubKey())));
-    const opened = openCheckpoint(note, [verifier], ORIGIN);
+    const opened = openCheckpoint(note, [parseVerifierKey(hub.verifierKey)], ORIGIN);
     if (!opened.ok) throw new Error(opened.error);
     return opened.value.text;
   }
@@ -225,7 +206,7 @@ describe('partner countries as witnesses of the audit log: the hub side', () => 
         size: checkpoint.size,
         root: Buffer.alloc(32, 7),
       }),
-      { name: ORIGIN, privateKey: hubKey() },
+      hub.noteSigner,
     );
     const unknown = await send('CN', 'CN-MPS', EVENT_TYPES.auditCosigned, {
       checkpoint: foreign,
@@ -248,7 +229,7 @@ describe('partner countries as witnesses of the audit log: the hub side', () => 
         size: checkpoint.size,
         root: Buffer.alloc(32, 9),
       }),
-      { name: ORIGIN, privateKey: hubKey() },
+      hub.noteSigner,
     );
 
     // Evidence must carry the hub's signature: a witness keeps only what the hub signed.

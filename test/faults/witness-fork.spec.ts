@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +35,7 @@ import { dropDatabase } from '../../src/database/ensure-database';
 import { migrateDatabase } from '../../src/database/migrate';
 import { appRoleUrl, scratchDatabaseUrl } from '../support/databases';
 import { HubProcess } from '../support/hub-process';
+import { hubSigningKey, witnessKey } from '../support/test-partner';
 import { victimReferral } from '../support/referral-fixtures';
 import { tokenFor } from '../support/tokens';
 import { checkInvariants, withDb } from './fault-checks';
@@ -74,12 +74,8 @@ const HUB_ENV = {
   LOG_LEVEL: 'warn',
 };
 
-function jwkKey(file: string): KeyObject {
-  return createPrivateKey({
-    key: JSON.parse(readFileSync(join(KEYS, file), 'utf8')) as JsonWebKey,
-    format: 'jwk',
-  });
-}
+/** The hub's key, which the attacker holds. */
+const hubKey = hubSigningKey();
 
 /** Polls `probe` until it gives a value (`timeoutMs` at most). */
 async function until<T>(
@@ -164,9 +160,6 @@ describe('a compromised hub cannot rewrite history past its witnesses', () => {
 
   /** The attacker, holding the hub's key, sends a checkpoint note to some witnesses only. */
   async function publishCheckpoint(note: string, to: readonly PartnerCountryCode[]): Promise<void> {
-    const hubJwk = JSON.parse(readFileSync(join(KEYS, 'hub.private.jwk'), 'utf8')) as {
-      kid: string;
-    };
     for (const country of to) {
       const event = signEvent(
         buildEvent({
@@ -174,8 +167,8 @@ describe('a compromised hub cannot rewrite history past its witnesses', () => {
           source: { hub: HUB_SOURCE },
           data: { checkpoint: note },
         }),
-        jwkKey('hub.private.jwk'),
-        hubJwk.kid,
+        hubKey.privateKey,
+        hubKey.kid,
       );
       await attacker.send({
         topic: toTopic(country),
@@ -211,10 +204,7 @@ describe('a compromised hub cannot rewrite history past its witnesses', () => {
         expiresIn: '2h',
       });
       const witness = new Witness({
-        cosigner: {
-          name: `mekong-referral-hub/witness/${country}`,
-          privateKey: jwkKey(`witness-${country}.private.jwk`),
-        },
+        cosigner: witnessKey(country),
         logVerifier,
         origin: ORIGIN,
         stateFile: join(stateDir, `${country}.json`),
@@ -266,7 +256,7 @@ describe('a compromised hub cannot rewrite history past its witnesses', () => {
     // A tree of the same size as the real one but other contents, shown to Thailand alone.
     const forged = signNote(
       formatCheckpoint({ origin: ORIGIN, size, root: hashLeaf(Buffer.from('another history')) }),
-      { name: ORIGIN, privateKey: jwkKey('hub.private.jwk') },
+      hubKey.noteSigner,
     );
     await publishCheckpoint(forged, ['TH']);
 
@@ -330,7 +320,7 @@ describe('a compromised hub cannot rewrite history past its witnesses', () => {
       const root = tree.root(cosigned.size);
       const note = signNote(formatCheckpoint({ origin: ORIGIN, size: cosigned.size, root }), {
         name: ORIGIN,
-        privateKey: jwkKey('hub.private.jwk'),
+        privateKey: hubKey.privateKey,
       });
       await db.query('DELETE FROM audit_cosignatures WHERE tree_size = $1', [cosigned.size]);
       await db.query(
