@@ -122,6 +122,11 @@ export interface ReferralTrack {
   /** Set once we stop working the referral (a terminal state, or the hub refused our event). */
   readonly closed?: string;
   /**
+   * Set while the person's consent to share data is withdrawn: our copy of the person is
+   * restricted (kept for the record of the case, used for nothing else) until it is restored.
+   */
+  readonly restricted?: true;
+  /**
    * `source` + `id` of every hub event seen about this referral: the hub delivers at least once,
    * so after a crash it may send an event again, with the same id.
    */
@@ -178,7 +183,8 @@ export function react(
     seen: [...track.seen, eventKey(event)],
   };
   const confirmations = confirmDelivery(observed, event, ctx);
-  if (observed.closed !== undefined) {
+  // Consent changes bind us however the case stands: a closed case's copy is restricted too.
+  if (observed.closed !== undefined && !CONSENT_EVENT_TYPES.has(event.type)) {
     notes.push(`no longer worked on (${observed.closed})`);
     return withNotes({ track: observed, confirmations }, notes);
   }
@@ -239,6 +245,11 @@ function openTrack(event: HubEvent, ctx: FlowContext): Reaction {
   };
 }
 
+const CONSENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  EVENT_TYPES.referralConsentWithdrawn,
+  EVENT_TYPES.referralConsentRestored,
+]);
+
 /** One step of the flow: the new track, what to do next (if anything), and why. */
 interface Step {
   track: ReferralTrack;
@@ -280,6 +291,19 @@ function advance(track: ReferralTrack, event: HubEvent, policy: FlowPolicy): Ste
       return { track };
     case EVENT_TYPES.messagePosted:
       return { track, note: `"${event.data.body.slice(0, 60)}"` };
+    case EVENT_TYPES.referralConsentWithdrawn:
+      // The receipt every hub event gets (DELIVERED) is the evidence that we were told.
+      return {
+        track: { ...track, restricted: true },
+        note: `consent withdrawn by the ${event.data.withdrawnBy.toLowerCase()} on ${event.data.withdrawnOn}; our copy of the person is restricted`,
+      };
+    case EVENT_TYPES.referralConsentRestored: {
+      const { restricted: _lifted, ...rest } = track;
+      return {
+        track: rest,
+        note: `consent restored on ${event.data.restoredOn}; restriction lifted`,
+      };
+    }
     case EVENT_TYPES.referralSubmitted:
       return { track, note: 'already known under this id, ignored' };
     case EVENT_TYPES.referralAcknowledged:

@@ -52,6 +52,17 @@ const SAMPLES: { [K in EventType]: Json } = {
     referralId: REFERRAL_ID,
     reason: 'The victim returned home by herself.',
   },
+  [EVENT_TYPES.referralConsentWithdrawn]: {
+    referralId: REFERRAL_ID,
+    withdrawnBy: 'GUARDIAN',
+    withdrawnOn: '2026-11-25',
+    note: 'Stated by her mother at the Savannakhet shelter.',
+  },
+  [EVENT_TYPES.referralConsentRestored]: {
+    referralId: REFERRAL_ID,
+    restoredOn: '2026-11-28',
+    note: 'She agreed again after counselling, in writing.',
+  },
   [EVENT_TYPES.messagePosted]: {
     referralId: REFERRAL_ID,
     messageId: EVENT_ID,
@@ -218,7 +229,7 @@ describe('EVENT_TYPES', () => {
   it('follows mrh.<noun>.<verb>.v<major> and has no duplicates', () => {
     for (const type of EVENT_TYPE_VALUES) expect(type).toMatch(/^mrh\.[a-z]+(\.[a-z-]+)?\.v\d+$/);
     expect(new Set(EVENT_TYPE_VALUES).size).toBe(EVENT_TYPE_VALUES.length);
-    expect(EVENT_TYPE_VALUES).toHaveLength(16);
+    expect(EVENT_TYPE_VALUES).toHaveLength(18);
   });
 
   it('recognises its own types only', () => {

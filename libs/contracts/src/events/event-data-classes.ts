@@ -6,6 +6,7 @@ import { ReferralAcknowledgedData } from './acknowledge.dto';
 import { AuditCheckpointData } from './audit-checkpoint.dto';
 import { AuditCosignedData, AuditForkDetectedData } from './audit-witness.dto';
 import { ReferralCompletedData } from './complete.dto';
+import { ReferralConsentRestoredData, ReferralConsentWithdrawnData } from './consent-change.dto';
 import { EventRejectedData } from './event-rejected.dto';
 import { EVENT_TYPES, type EventType } from './event-types';
 import { MessagePostedData } from './message-posted.dto';
@@ -27,6 +28,8 @@ const DATA_CLASSES = {
   [EVENT_TYPES.referralHandoverScheduled]: ReferralHandoverScheduledData,
   [EVENT_TYPES.referralCompleted]: ReferralCompletedData,
   [EVENT_TYPES.referralWithdrawn]: ReferralWithdrawnData,
+  [EVENT_TYPES.referralConsentWithdrawn]: ReferralConsentWithdrawnData,
+  [EVENT_TYPES.referralConsentRestored]: ReferralConsentRestoredData,
   [EVENT_TYPES.messagePosted]: MessagePostedData,
   [EVENT_TYPES.referralOverdue]: ReferralOverdueData,
   [EVENT_TYPES.receipt]: ReceiptData,

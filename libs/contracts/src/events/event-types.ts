@@ -21,6 +21,13 @@ export const EVENT_TYPES = {
   referralCompleted: 'mrh.referral.completed.v1',
   /** The sender withdrew a referral. */
   referralWithdrawn: 'mrh.referral.withdrawn.v1',
+  /**
+   * The victim (or guardian) withdrew consent to share their data: the recipient restricts its
+   * copy, and nothing more of the person is disclosed until consent is restored.
+   */
+  referralConsentWithdrawn: 'mrh.referral.consent-withdrawn.v1',
+  /** Consent to share data holds again (recorded by a supervisor, or the partner's system). */
+  referralConsentRestored: 'mrh.referral.consent-restored.v1',
   /** A case message was posted on a referral. */
   messagePosted: 'mrh.message.posted.v1',
   /** Hub notice: a step of a referral missed its deadline. */

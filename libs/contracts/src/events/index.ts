@@ -4,6 +4,8 @@ export * from './attachment.dto';
 export * from './audit-checkpoint.dto';
 export * from './audit-witness.dto';
 export * from './complete.dto';
+export * from './consent-actions';
+export * from './consent-change.dto';
 export * from './escort.dto';
 export * from './event-codes';
 export * from './event-data-classes';

@@ -102,8 +102,30 @@ export interface ReferralView {
   content?: Record<string, unknown> | null;
   /** When the personal data was erased (crypto-shredded); null while it is kept. */
   personalDataErasedAt: string | null;
-  /** Only when the caller may not see the personal data: `content` is left out on purpose. */
-  personalData?: 'withheld';
+  /**
+   * The victim's consent to share data (victim repatriations; null for other types): whether it
+   * holds, and while withdrawn, who withdrew it, when, and which party recorded it.
+   */
+  consent: ConsentView | null;
+  /**
+   * Only when the caller may not see the personal data: `content` is left out on purpose —
+   * `withheld` from auditors, `restricted` from the party asked to restrict its copy after the
+   * victim withdrew consent.
+   */
+  personalData?: 'withheld' | 'restricted';
+}
+
+/** A victim's consent to share data, as a referral's view shows it. */
+export interface ConsentView {
+  state: 'GIVEN' | 'WITHDRAWN';
+  /** While withdrawn: `VICTIM`, or `GUARDIAN` of a minor. */
+  withdrawnBy?: string;
+  /** While withdrawn: the day, `YYYY-MM-DD`. */
+  withdrawnOn?: string;
+  /** While withdrawn: the party that recorded it (the other one restricts its copy). */
+  recordedBy?: string;
+  /** While withdrawn: when the hub recorded it. */
+  recordedAt?: string;
 }
 
 /** A page of a list: `nextCursor` fetches the next one (`null`: this was the last). */

@@ -171,6 +171,24 @@ const EVENT_NOTES: { readonly [K in EventType]: EventNotes } = {
     summary: 'The sender withdrew a referral.',
     sender: 'party',
   },
+  [EVENT_TYPES.referralConsentWithdrawn]: {
+    title: 'Consent withdrawn',
+    summary:
+      'The victim (or the guardian of a minor) withdrew consent to share their data. The ' +
+      'recipient restricts its copy of the person (kept for the record of the case, used for ' +
+      'nothing else) and confirms with a `DELIVERED` receipt, the evidence that it was told. ' +
+      'Until consent is restored, the hub refuses what would disclose more: submitting the ' +
+      'referral, case messages with attachments, a new referral of the same person ' +
+      '(`consent-withdrawn`). Victim repatriations only; either side may send it.',
+    sender: 'party',
+  },
+  [EVENT_TYPES.referralConsentRestored]: {
+    title: 'Consent restored',
+    summary:
+      'Consent to share data holds again: the restriction asked for by the withdrawal is lifted. ' +
+      'Sent by the side that recorded the withdrawal (a Lao supervisor, or the partner system).',
+    sender: 'party',
+  },
   [EVENT_TYPES.messagePosted]: {
     title: 'Case message posted',
     summary: 'A case message was posted on a referral.',

@@ -260,6 +260,16 @@ const SAMPLES: { [K in EventType]: Json } = {
     completedAt: '2026-12-10T11:20:00Z',
   },
   [EVENT_TYPES.referralWithdrawn]: { referralId: REFERRAL_ID, reason: 'Returned by herself.' },
+  [EVENT_TYPES.referralConsentWithdrawn]: {
+    referralId: REFERRAL_ID,
+    withdrawnBy: 'VICTIM',
+    withdrawnOn: '2026-11-25',
+  },
+  [EVENT_TYPES.referralConsentRestored]: {
+    referralId: REFERRAL_ID,
+    restoredOn: '2026-11-28',
+    note: 'Consent given again, in writing.',
+  },
   [EVENT_TYPES.messagePosted]: {
     referralId: REFERRAL_ID,
     messageId: EVENT_ID,
@@ -310,6 +320,11 @@ const BROKEN: { [K in EventType]: Json } = {
   },
   [EVENT_TYPES.referralCompleted]: { referralId: REFERRAL_ID, completedAt: '2026-12-10' },
   [EVENT_TYPES.referralWithdrawn]: { referralId: REFERRAL_ID },
+  [EVENT_TYPES.referralConsentWithdrawn]: {
+    ...(SAMPLES[EVENT_TYPES.referralConsentWithdrawn] as object),
+    withdrawnBy: 'POLICE',
+  },
+  [EVENT_TYPES.referralConsentRestored]: { referralId: REFERRAL_ID, restoredOn: '2026-11-28' },
   [EVENT_TYPES.messagePosted]: {
     ...SAMPLES[EVENT_TYPES.messagePosted],
     attachments: [{ name: 'a.pdf', mediaType: 'application/pdf', size: 1, sha256: 'ABC' }],

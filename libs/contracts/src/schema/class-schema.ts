@@ -7,6 +7,7 @@ import {
   type MetadataStorage,
 } from 'class-validator';
 import { EVENT_DATA_CLASSES } from '../events/event-data-classes';
+import { CONSENT_ACTIONS } from '../events/consent-actions';
 import { LIFECYCLE_ACTIONS } from '../events/lifecycle-actions';
 import { PostMessageBody } from '../events/message-posted.dto';
 import { FORBIDDEN_TEXT_CHARACTERS } from '../referral/field-rules';
@@ -450,12 +451,13 @@ export function standaloneSchemaOf(
 
 /**
  * Every payload class of the contract: each event type's `data`, each lifecycle action's HTTP
- * body, the referral content (`POST /v1/referrals`) and a case message (`POST .../messages`).
+ * body and consent change's, the referral content (`POST /v1/referrals`) and a case message (`POST .../messages`).
  */
 export const CONTRACT_CLASSES: readonly ClassConstructor<object>[] = [
   ReferralContent,
   PostMessageBody,
   ...Object.values(LIFECYCLE_ACTIONS).flatMap(({ body }) => (body === null ? [] : [body])),
+  ...Object.values(CONSENT_ACTIONS).map(({ body }) => body),
   ...Object.values(EVENT_DATA_CLASSES),
 ];
 

@@ -22,6 +22,12 @@ import { AttachmentDto } from '../events/attachment.dto';
 import { AuditCheckpointData } from '../events/audit-checkpoint.dto';
 import { AuditCosignedData, AuditForkDetectedData } from '../events/audit-witness.dto';
 import { CompleteBody, ReferralCompletedData } from '../events/complete.dto';
+import {
+  ReferralConsentRestoredData,
+  ReferralConsentWithdrawnData,
+  RestoreConsentBody,
+  WithdrawConsentBody,
+} from '../events/consent-change.dto';
 import { EscortDto } from '../events/escort.dto';
 import { EventRejectedData } from '../events/event-rejected.dto';
 import { FieldErrorDto } from '../events/field-error.dto';
@@ -342,6 +348,36 @@ export const CLASS_NOTES: ReadonlyMap<ClassConstructor<object>, ClassNotes> = ne
   }),
   notes(ReferralWithdrawnData, {
     description: 'The `data` of `mrh.referral.withdrawn.v1`.',
+    properties: { referralId: REFERRAL_ID },
+  }),
+  notes(WithdrawConsentBody, {
+    description:
+      'Body of `POST /v1/referrals/{id}/consent/withdrawal`: the victim (or the guardian of a ' +
+      'minor) withdrew the consent to share their data. Victim repatriations only.',
+    properties: {
+      withdrawnBy: '`VICTIM`, or `GUARDIAN` for a minor.',
+      withdrawnOn: 'The day consent was withdrawn; not in the future (the hub checks it).',
+      note: 'How it was recorded, e.g. in whose presence.',
+    },
+  }),
+  notes(ReferralConsentWithdrawnData, {
+    description:
+      'The `data` of `mrh.referral.consent-withdrawn.v1`. The recipient restricts its copy of ' +
+      "the person's data (kept for the record of the case, used for nothing else) and confirms " +
+      'the event with a `DELIVERED` receipt, the evidence that it was told.',
+    properties: { referralId: REFERRAL_ID },
+  }),
+  notes(RestoreConsentBody, {
+    description:
+      'Body of `POST /v1/referrals/{id}/consent/restoration`: a supervisor of the side that ' +
+      'recorded the withdrawal records that consent holds again.',
+    properties: {
+      restoredOn: 'The day consent was given again; not in the future (the hub checks it).',
+      note: 'Why: the record of the new consent, or of the error.',
+    },
+  }),
+  notes(ReferralConsentRestoredData, {
+    description: 'The `data` of `mrh.referral.consent-restored.v1`: the restriction is lifted.',
     properties: { referralId: REFERRAL_ID },
   }),
   notes(PostMessageBody, {
