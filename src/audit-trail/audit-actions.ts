@@ -54,6 +54,14 @@ export const AUDITED_ACTIONS = {
     by: LIFECYCLE_STEP,
     when: '`POST …/withdraw` (a draft too), or `mrh.referral.withdrawn.v1` applied',
   },
+  'referral.withdraw-consent': {
+    by: 'either side: a liaison officer or supervisor, or a partner system',
+    when: '`POST …/consent/withdrawal`, or `mrh.referral.consent-withdrawn.v1` applied',
+  },
+  'referral.restore-consent': {
+    by: 'the side that withdrew it: a supervisor, or that partner system',
+    when: '`POST …/consent/restoration`, or `mrh.referral.consent-restored.v1` applied',
+  },
   'referral.consent-override': {
     by: 'a supervisor',
     when: 'submits a victim repatriation without consent to share data, with a reason (beside `referral.submit`)',

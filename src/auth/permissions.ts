@@ -33,7 +33,8 @@ export interface ActionSpec {
  * guard through each route's `@RequirePermission`, services through {@link grantOf}. The README's
  * table is generated from it (`npm run docs:permissions`) and a test keeps them equal.
  *
- * - Liaison officers and supervisors work on their own party's referrals. A consent override and
+ * - Liaison officers and supervisors work on their own party's referrals; either records a
+ *   victim's withdrawal of consent, a supervisor alone restores it. A consent override and
  *   the erasure of a closed referral's personal data are a supervisor's alone.
  * - Supervisors also read their own country's figures (small counts suppressed).
  * - Auditors read every referral's metadata and history and all figures, but no personal data
@@ -76,6 +77,18 @@ export const ACTIONS = {
   },
   'referral.consent-override': {
     summary: "submit without the victim's consent to share data, with a recorded reason",
+    concerns: 'referral',
+    changes: true,
+    grants: { supervisor: 'party' },
+  },
+  'referral.consent-withdraw': {
+    summary: "record that the victim (or a minor's guardian) withdrew consent to share data",
+    concerns: 'referral',
+    changes: true,
+    grants: { liaison_officer: 'party', supervisor: 'party' },
+  },
+  'referral.consent-restore': {
+    summary: 'restore consent to share data that the own party recorded as withdrawn',
     concerns: 'referral',
     changes: true,
     grants: { supervisor: 'party' },

@@ -187,17 +187,36 @@ const REFERRAL_VIEW: SchemaObject = {
       format: 'date-time',
       description: 'When the personal data was erased (its data key destroyed); null while kept',
     },
+    consent: {
+      oneOf: [{ $ref: '#/components/schemas/ConsentView' }, { type: 'null' }],
+      description: "The victim's consent to share data; null for types that record none",
+    },
     personalData: {
       type: 'string',
-      enum: ['withheld'],
+      enum: ['withheld', 'restricted'],
       description:
-        'Present when the caller may not see personal data (auditors): content is left out on purpose',
+        'Present when the caller may not see personal data, and content is left out on purpose: ' +
+        '`withheld` from auditors, `restricted` from the party asked to restrict its copy after ' +
+        'the victim withdrew consent',
     },
+  },
+};
+
+const CONSENT_VIEW: SchemaObject = {
+  type: 'object',
+  required: ['state'],
+  properties: {
+    state: { type: 'string', enum: ['GIVEN', 'WITHDRAWN'] },
+    withdrawnBy: { type: 'string', enum: ['VICTIM', 'GUARDIAN'] },
+    withdrawnOn: { type: 'string', format: 'date' },
+    recordedBy: { type: 'string', description: 'The party that recorded the withdrawal' },
+    recordedAt: { type: 'string', format: 'date-time' },
   },
 };
 
 const VIEW_SCHEMAS: Record<string, SchemaObject> = {
   ReferralView: REFERRAL_VIEW,
+  ConsentView: CONSENT_VIEW,
   ReferralPage: {
     type: 'object',
     required: ['items', 'nextCursor'],

@@ -22,6 +22,7 @@ export type InboundErrorCode =
   | 'stale-state'
   | 'duplicate-referral'
   | 'consent-required'
+  | 'consent-withdrawn'
   | 'not-allowed'
   | 'personal-data-erased'
   | 'unsupported-type'

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  CONSENT_ACTIONS,
   EVENT_TYPES,
   LIFECYCLE_ACTIONS,
   type AuditCosignedData,
   type AuditForkDetectedData,
+  type ConsentAction,
   type EventType,
   type FieldError,
   type LifecycleAction,
@@ -40,6 +42,13 @@ const ACTION_BY_EVENT_TYPE = new Map<EventType, LifecycleAction>(
   Object.entries(LIFECYCLE_ACTIONS).map(([action, spec]) => [
     spec.eventType,
     action as LifecycleAction,
+  ]),
+);
+
+const CONSENT_BY_EVENT_TYPE = new Map<EventType, ConsentAction>(
+  Object.entries(CONSENT_ACTIONS).map(([action, spec]) => [
+    spec.eventType,
+    action as ConsentAction,
   ]),
 );
 
@@ -357,17 +366,22 @@ function commandOf(inbound: InboundEvent): ReferralCommand | undefined {
       throw new InboundRefusal('not-allowed', `Only the hub emits ${inbound.type}.`);
     default: {
       const action = ACTION_BY_EVENT_TYPE.get(inbound.type);
-      if (action === undefined) {
-        throw new InboundRefusal('unknown-type', `Unknown event type ${inbound.type}.`);
-      }
+      const consent = CONSENT_BY_EVENT_TYPE.get(inbound.type);
+      if (action === undefined && consent === undefined) throw unknownType(inbound.type);
       const { referralId, ...rest } = data;
       if (typeof referralId !== 'string') {
         throw new InboundRefusal('invalid-data', 'data.referralId is missing.');
       }
       assertSubject(event.subject, referralId);
-      return { kind: 'act', referralId, action, data: rest, expect };
+      if (action !== undefined) return { kind: 'act', referralId, action, data: rest, expect };
+      if (consent === undefined) throw unknownType(inbound.type);
+      return { kind: 'change-consent', referralId, action: consent, data: rest, expect };
     }
   }
+}
+
+function unknownType(type: string): InboundRefusal {
+  return new InboundRefusal('unknown-type', `Unknown event type ${type}.`);
 }
 
 /** The event's subject, when given, must be the referral its data is about. */
@@ -413,6 +427,7 @@ function rejectionCodeOf(code: ReferralErrorCode): InboundErrorCode | undefined 
     case 'invalid-envelope':
     case 'duplicate-referral':
     case 'consent-required':
+    case 'consent-withdrawn':
     case 'not-allowed':
     case 'personal-data-erased':
       return code;

@@ -34,7 +34,8 @@ export function personFacts(content: Record<string, unknown>, at: Date): PersonF
   };
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
+/** `value` when it is a JSON object, else an empty one. */
+export function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};

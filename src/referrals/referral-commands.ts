@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { countryOfParty, type LifecycleAction, type ReferralContent } from '@hub/contracts';
+import {
+  countryOfParty,
+  type ConsentAction,
+  type LifecycleAction,
+  type ReferralContent,
+} from '@hub/contracts';
 import { AuditWriter } from '../audit-trail/audit-writer';
 import { requireGrant } from '../auth/permissions';
 import { validationFailed } from '../common/validation.pipe';
@@ -9,6 +14,8 @@ import type { Tx } from '../database/transactions';
 import { WriteBatch } from '../database/write-batch';
 import { actorId, type Actor, type OfficerActor, type PartnerActor } from './actor';
 import { CaseMessageRepository } from './case-message.repository';
+import { ConsentPersonIndex } from './consent-person-index';
+import { checkDisclosure, CONSENT_BOUND_TYPES, CONSENT_RULES } from './consent-rules';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
@@ -54,6 +61,14 @@ export type ReferralCommand =
       expect: Preconditions;
       consentOverride?: { reason: string };
     }
+  /** A change of the victim's consent to share data: numbered, the state left as it is. */
+  | {
+      kind: 'change-consent';
+      referralId: string;
+      action: ConsentAction;
+      data: Record<string, unknown>;
+      expect: Preconditions;
+    }
   /** A case message: numbered like a change, the state left as it is. */
   | { kind: 'post-message'; referralId: string; message: MessageInput; expect: Preconditions }
   /** A partner confirms it received one of the hub's events (`mrh.receipt.v1` DELIVERED). */
@@ -92,6 +107,7 @@ export class ReferralCommands {
     private readonly messages: CaseMessageRepository,
     private readonly erasure: ReferralErasure,
     private readonly audit: AuditWriter,
+    private readonly personIndex: ConsentPersonIndex,
   ) {}
 
   async execute(tx: Tx, actor: CommandActor, command: ReferralCommand): Promise<CommandResult> {
@@ -106,6 +122,8 @@ export class ReferralCommands {
         return this.receiveReferral(tx, partnerOnly(actor, command.kind), command);
       case 'act':
         return this.act(tx, actor, command);
+      case 'change-consent':
+        return this.changeConsent(tx, actor, command);
       case 'post-message':
         return this.postMessage(tx, actor, command.referralId, command.message, command.expect);
       case 'confirm-delivery':
@@ -183,6 +201,7 @@ export class ReferralCommands {
         [{ path: 'victim.consent.dataSharing', message: 'must be true' }],
       );
     }
+    await this.checkSamePerson(tx, command.referralId, content.type, content);
     if (await this.referrals.exists(tx, command.referralId)) {
       throw new ReferralError(
         'duplicate-referral',
@@ -234,7 +253,9 @@ export class ReferralCommands {
     }
     const override = command.action === 'submit' ? command.consentOverride : undefined;
     if (command.action === 'submit' && referral.status === 'DRAFT') {
+      checkDisclosure(referral.consentWithdrawal !== null, 'submission');
       this.checkConsent(actor, referral, override);
+      await this.checkSamePerson(tx, referral.id, referral.type, referral.content);
     } else if (command.consentOverride) {
       throw validationFailed([
         { path: 'consentOverride', message: 'is only for submitting a draft' },
@@ -267,6 +288,42 @@ export class ReferralCommands {
   }
 
   /**
+   * A victim's consent withdrawn or restored. Like a case message it is no decision: a partner
+   * need not have seen the latest number. An officer needs the consent table's permission (a
+   * restoration is a supervisor's); which change the consent's state allows, and which side may
+   * make it, the lifecycle service decides from the same table.
+   */
+  private async changeConsent(
+    tx: Tx,
+    actor: Actor,
+    command: Extract<ReferralCommand, { kind: 'change-consent' }>,
+  ): Promise<CommandResult> {
+    const referral = await this.lockFor(tx, actor, command.referralId, command.expect, false);
+    if (actor.kind === 'officer') {
+      const rule = CONSENT_RULES.find((r) => r.action === command.action);
+      if (rule) requireGrant({ ...actor, channel: 'http' }, rule.permission);
+    }
+    return this.lifecycle.changeConsent(tx, referral, actor, command.action, command.data);
+  }
+
+  /**
+   * Refuses a new referral (`consent-withdrawn`) whose person's consent to share data is withdrawn
+   * on another referral, for the types whose exchange rests on consent (see CONSENT_BOUND_TYPES).
+   */
+  private async checkSamePerson(
+    tx: Tx,
+    referralId: string,
+    type: string,
+    content: Record<string, unknown> | null,
+  ): Promise<void> {
+    if (!CONSENT_BOUND_TYPES.includes(type)) return;
+    checkDisclosure(
+      await this.personIndex.withdrawnElsewhere(tx, referralId, content),
+      'same-person',
+    );
+  }
+
+  /**
    * Numbers the message as the referral's next change and stores it. A counterpart served over
    * HTTP has it as soon as it is stored; a partner system confirms it with a DELIVERED receipt.
    * Messages are not decisions: a partner may write without having seen the latest number.
@@ -279,6 +336,10 @@ export class ReferralCommands {
     expect: Preconditions,
   ): Promise<CommandResult> {
     const referral = await this.lockFor(tx, actor, referralId, expect, false);
+    checkDisclosure(
+      referral.consentWithdrawal !== null && message.attachments.length > 0,
+      'attachments',
+    );
     if (await this.messages.exists(tx, message.messageId)) {
       throw notAllowed(`A message ${message.messageId} already exists.`);
     }

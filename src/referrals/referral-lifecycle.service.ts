@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EVENT_TYPES, HUB_SOURCE, LIFECYCLE_ACTIONS, type LifecycleAction } from '@hub/contracts';
+import {
+  CONSENT_ACTIONS,
+  EVENT_TYPES,
+  HUB_SOURCE,
+  LIFECYCLE_ACTIONS,
+  type ConsentAction,
+  type ConsentWithdrawnBy,
+  type LifecycleAction,
+} from '@hub/contracts';
 import { AuditWriter } from '../audit-trail/audit-writer';
 import { AppConfig } from '../config/app-config';
 import { DeadlinesService } from '../deadlines/deadlines.service';
@@ -9,12 +17,17 @@ import { WriteBatch } from '../database/write-batch';
 import { buildEvent } from '../outbox/hub-events';
 import { noticeTarget, OutboxWriter } from '../outbox/outbox-writer';
 import { actorId, type Actor } from './actor';
+import { ConsentPersonIndex } from './consent-person-index';
+import { decideConsentChange } from './consent-rules';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { decide } from './referral-lifecycle';
 import { VisibleReferrals } from './visible-referrals';
 import { isTerminal } from '@hub/contracts';
+
+/** The event of every numbered change but a case message. */
+const CHANGES_ON_THE_WIRE = { ...LIFECYCLE_ACTIONS, ...CONSENT_ACTIONS };
 
 /** The outcome of one applied change. */
 export interface AppliedChange {
@@ -36,6 +49,7 @@ export class ReferralLifecycleService {
     private readonly outbox: OutboxWriter,
     private readonly audit: AuditWriter,
     private readonly deadlines: DeadlinesService,
+    private readonly personIndex: ConsentPersonIndex,
   ) {}
 
   /** Which side of `referral` the party is on; not a party of it → not found (existence hidden). */
@@ -142,12 +156,55 @@ export class ReferralLifecycleService {
     return { referral: next, change };
   }
 
+  /**
+   * Records a change of the victim's consent to share data (the consent table decides whether it
+   * may be made): numbered like a case message (a draft's is not, and tells nobody), the state
+   * left as it is, the event telling the other side, and the person's keyed index entries added
+   * while the withdrawal is in force, removed when consent is restored. `data` is the event data
+   * without `referralId`.
+   */
+  async changeConsent(
+    tx: Tx,
+    referral: ReferralRecord,
+    actor: Actor,
+    action: ConsentAction,
+    data: Record<string, unknown>,
+  ): Promise<AppliedChange> {
+    this.sideOf(referral, actor.party);
+    decideConsentChange(action, referral, actor.party);
+    const now = new Date();
+    const consentWithdrawal =
+      action === 'withdraw-consent'
+        ? {
+            party: actor.party,
+            withdrawnBy: data['withdrawnBy'] as ConsentWithdrawnBy,
+            withdrawnOn: String(data['withdrawnOn']),
+            recordedAt: now.toISOString(),
+          }
+        : null;
+    const next: ReferralRecord = {
+      ...referral,
+      consentWithdrawal,
+      version: referral.version + 1,
+      seq: referral.status === 'DRAFT' ? referral.seq : referral.seq + 1,
+      updatedAt: now,
+    };
+    const batch = new WriteBatch();
+    const eventData = { referralId: referral.id, ...data };
+    const change = this.record(batch, next, actor, action, referral.status, eventData, now);
+    this.referrals.addUpdate(batch, next, false);
+    if (consentWithdrawal) this.personIndex.addTo(batch, referral.id, referral.content);
+    else this.personIndex.removeFrom(batch, referral.id);
+    await batch.flush(tx);
+    return { referral: next, change };
+  }
+
   /** Adds a numbered change, its audit entry and the events it owes to `batch`. */
   private record(
     batch: WriteBatch,
     next: ReferralRecord,
     actor: Actor,
-    action: LifecycleAction | 'message',
+    action: LifecycleAction | ConsentAction | 'message',
     fromStatus: ReferralRecord['status'],
     eventData: Record<string, unknown>,
     now: Date,
@@ -160,7 +217,7 @@ export class ReferralLifecycleService {
       );
     }
     const eventType =
-      action === 'message' ? EVENT_TYPES.messagePosted : LIFECYCLE_ACTIONS[action].eventType;
+      action === 'message' ? EVENT_TYPES.messagePosted : CHANGES_ON_THE_WIRE[action].eventType;
     const causationId = actor.kind === 'partner-system' ? actor.eventId : null;
     const change: ReferralChange = {
       referralId: next.id,

@@ -1,4 +1,5 @@
 import type { DataKey } from '../vault/data-key';
+import type { ConsentWithdrawal } from './consent-rules';
 import type { ReferralStatus } from '@hub/contracts';
 
 /**
@@ -26,6 +27,8 @@ export interface ReferralRecord {
   /** Seals this referral's personal data; null once erased (the key is destroyed). */
   dataKey: DataKey | null;
   personalDataErasedAt: Date | null;
+  /** The victim's withdrawal of consent to share data, while in force; null while consent holds. */
+  consentWithdrawal: ConsentWithdrawal | null;
   version: number;
   /** Last `referralseq` handed out; 0 while a draft. */
   seq: number;
@@ -53,6 +56,9 @@ export interface ReferralChange {
 }
 
 /** A referral about to be stored for the first time: its data key is made with it. */
-export type NewReferral = Omit<ReferralRecord, 'dataKey' | 'personalDataErasedAt' | 'content'> & {
+export type NewReferral = Omit<
+  ReferralRecord,
+  'dataKey' | 'personalDataErasedAt' | 'content' | 'consentWithdrawal'
+> & {
   content: Record<string, unknown>;
 };

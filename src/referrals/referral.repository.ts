@@ -3,6 +3,7 @@ import type { Tx } from '../database/transactions';
 import type { WriteBatch } from '../database/write-batch';
 import type { DataKey } from '../vault/data-key';
 import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
+import type { ConsentWithdrawal } from './consent-rules';
 import { personFacts } from './person-facts';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import type { ReferralProgress } from './referral.view';
@@ -35,6 +36,7 @@ interface ReferralRow {
   submitted_at: Date | null;
   closed_at: Date | null;
   personal_data_erased_at: Date | null;
+  consent_withdrawal: ConsentWithdrawal | null;
 }
 
 interface ProgressRow {
@@ -74,7 +76,7 @@ export interface ReferralQuery {
 const COLUMNS = `r.id, r.type, r.status, r.priority, r.sender_party, r.receiver_party,
   r.sender_country, r.receiver_country, r.sender_reference, r.receiver_reference, r.handling_code,
   r.origin, r.version, r.seq, r.created_by, r.created_at, r.updated_at, r.submitted_at, r.closed_at,
-  r.personal_data_erased_at`;
+  r.personal_data_erased_at, r.consent_withdrawal`;
 const SEALED_COLUMNS = `${COLUMNS}, r.sealed_content, k.master_key_id, k.wrapped_key`;
 const WITH_KEY = `referrals r LEFT JOIN referral_keys k ON k.referral_id = r.id`;
 
@@ -126,7 +128,7 @@ export class ReferralRepository {
       ],
     );
     addTo(batch);
-    return { ...r, dataKey, personalDataErasedAt: null };
+    return { ...r, dataKey, personalDataErasedAt: null, consentWithdrawal: null };
   }
 
   /** The referral, row-locked until the transaction ends: serialises its changes. */
@@ -166,13 +168,15 @@ export class ReferralRepository {
       r.updatedAt,
       r.submittedAt,
       r.closedAt,
+      r.consentWithdrawal === null ? null : JSON.stringify(r.consentWithdrawal),
     ];
     const facts =
       submitted && r.content ? personFacts(r.content, r.submittedAt ?? r.createdAt) : null;
     if (facts) params.push(facts.minor);
     batch.add(
       `UPDATE referrals SET status = $2, version = $3, seq = $4, receiver_reference = $5,
-         updated_at = $6, submitted_at = $7, closed_at = $8${facts ? ', person_minor = $9' : ''}
+         updated_at = $6, submitted_at = $7, closed_at = $8, consent_withdrawal = $9
+         ${facts ? ', person_minor = $10' : ''}
        WHERE id = $1`,
       params,
     );
@@ -188,6 +192,8 @@ export class ReferralRepository {
       `UPDATE referrals SET personal_data_erased_at = $2, erasure = $3 WHERE id = $1`,
       [id, erasure.at, JSON.stringify({ ...erasure, at: erasure.at.toISOString() })],
     );
+    // The keyed index of a withdrawn consent is personal data too: it goes with the rest.
+    await tx.query(`DELETE FROM consent_person_index WHERE referral_id = $1`, [id]);
   }
 
   /** Notes a supervisor's override of missing consent (kept with the referral, not sent). */
@@ -358,5 +364,6 @@ function toRecord(
     submittedAt: row.submitted_at,
     closedAt: row.closed_at,
     personalDataErasedAt: row.personal_data_erased_at,
+    consentWithdrawal: row.consent_withdrawal,
   };
 }

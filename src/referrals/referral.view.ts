@@ -1,6 +1,7 @@
 import { grantOf } from '../auth/permissions';
 import type { Principal } from '../auth/principal';
-import type { ReferralView } from '@hub/contracts';
+import type { ConsentView, ReferralView } from '@hub/contracts';
+import { consentStateOf } from './consent-rules';
 import type { ReferralRecord } from './referral.record';
 
 /** The view's shape is the contract's (libs/contracts/src/http/views.ts), shared with the console. */
@@ -9,9 +10,11 @@ import { availableActions } from './referral-lifecycle';
 
 /**
  * How much of a referral a view shows: `full` with its content (a party's single view),
- * `metadata` without (lists), `withheld` without and saying so (auditors' single view).
+ * `metadata` without (lists), `withheld` without and saying so (auditors' single view),
+ * `restricted` without and saying so, its actions kept (the single view of the party asked to
+ * restrict its copy of the person after the victim withdrew consent).
  */
-export type ViewDetail = 'full' | 'metadata' | 'withheld';
+export type ViewDetail = 'full' | 'metadata' | 'withheld' | 'restricted';
 
 /** What a view shows beyond the referral row: deadlines and delivery (see `progressOf`). */
 export interface ReferralProgress {
@@ -64,10 +67,25 @@ export function toReferralView(
     nextDeadline: progress?.nextDeadline ?? null,
     lastChange: progress?.lastChange ?? null,
     personalDataErasedAt: r.personalDataErasedAt?.toISOString() ?? null,
+    consent: consentViewOf(r),
   };
   if (detail === 'full') view.content = r.content;
-  if (detail === 'withheld') view.personalData = 'withheld';
+  if (detail === 'withheld' || detail === 'restricted') view.personalData = detail;
   return view;
+}
+
+function consentViewOf(r: ReferralRecord): ConsentView | null {
+  const state = consentStateOf(r);
+  const withdrawal = r.consentWithdrawal;
+  if (state === null) return null;
+  if (withdrawal === null) return { state };
+  return {
+    state,
+    withdrawnBy: withdrawal.withdrawnBy,
+    withdrawnOn: withdrawal.withdrawnOn,
+    recordedBy: withdrawal.party,
+    recordedAt: withdrawal.recordedAt,
+  };
 }
 
 /** The `ETag` of a referral version. */

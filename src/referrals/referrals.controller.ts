@@ -118,6 +118,89 @@ export class ReferralsController {
     return answer(reply, result);
   }
 
+  @Post(':id/consent/withdrawal')
+  @HttpCode(200)
+  @RequirePermission('referral.consent-withdraw')
+  @ApiOperation({
+    summary: "Record that the victim (or a minor's guardian) withdrew consent to share data",
+    description:
+      'Victim repatriations only; either side may record it. The counterpart is told at once ' +
+      '(`mrh.referral.consent-withdrawn.v1`) and asked to restrict its copy of the person; until ' +
+      'consent is restored, submitting the referral, case messages with attachments and a new ' +
+      'referral of the same person are refused (`consent-withdrawn`), and the counterpart sees ' +
+      'the referral without the personal data (`personalData: "restricted"`).',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiBody({ schema: { $ref: '#/components/schemas/WithdrawConsentBody' } })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralView' } })
+  @ApiResponse({ status: 400, description: 'Validation failed; `errors` names each field' })
+  @ApiResponse({ status: 404, description: 'No such referral visible to the caller' })
+  @ApiResponse({
+    status: 409,
+    description: 'Not a victim repatriation, or consent is withdrawn already (invalid-transition)',
+  })
+  async withdrawConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralView> {
+    const key = idempotencyKeyOf(idempotencyKey);
+    return answer(
+      reply,
+      await this.referrals.changeConsent(
+        principal,
+        id,
+        'withdraw-consent',
+        body,
+        parseIfMatch(ifMatch),
+        key,
+      ),
+    );
+  }
+
+  @Post(':id/consent/restoration')
+  @HttpCode(200)
+  @RequirePermission('referral.consent-restore')
+  @ApiOperation({
+    summary:
+      'Restore consent to share data (a supervisor of the side that recorded the withdrawal)',
+    description:
+      'The counterpart is told (`mrh.referral.consent-restored.v1`) and the restriction lifted.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version (ETag) acted on' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiBody({ schema: { $ref: '#/components/schemas/RestoreConsentBody' } })
+  @ApiResponse({ status: 200, schema: { $ref: '#/components/schemas/ReferralView' } })
+  @ApiResponse({ status: 400, description: 'Validation failed; `errors` names each field' })
+  @ApiResponse({ status: 403, description: 'Not a supervisor, or not the side that withdrew it' })
+  @ApiResponse({ status: 404, description: 'No such referral visible to the caller' })
+  @ApiResponse({ status: 409, description: 'Consent is not withdrawn (invalid-transition)' })
+  async restoreConsent(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReferralView> {
+    const key = idempotencyKeyOf(idempotencyKey);
+    return answer(
+      reply,
+      await this.referrals.changeConsent(
+        principal,
+        id,
+        'restore-consent',
+        body,
+        parseIfMatch(ifMatch),
+        key,
+      ),
+    );
+  }
+
   /** Every action but submit, which has its own route (and permission) above. */
   @Post(':id/:action')
   @HttpCode(200)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeadlinesModule } from '../deadlines/deadlines.module';
 import { OutboxModule } from '../outbox/outbox.module';
 import { CaseMessageRepository } from './case-message.repository';
+import { ConsentPersonIndex } from './consent-person-index';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotentRequests } from './idempotent-requests';
 import { ReferralCommands } from './referral-commands';
@@ -50,6 +51,7 @@ export { VisibleReferrals } from './visible-referrals';
     IdempotencyRepository,
     IdempotentRequests,
     CaseMessageRepository,
+    ConsentPersonIndex,
     VisibleReferrals,
   ],
   exports: [ReferralCommands, VisibleReferrals, CaseMessageRepository, IdempotentRequests],

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import {
+  CONSENT_ACTIONS,
   LIFECYCLE_ACTIONS,
   ReferralContent,
   isUuid,
+  type ConsentAction,
   type LifecycleAction,
   type ReferralStatus,
 } from '@hub/contracts';
@@ -18,6 +20,7 @@ import {
   type IdempotentOutcome,
   type IdempotentResponse,
 } from './idempotent-requests';
+import { CONSENT_RULES, isRestrictedFor } from './consent-rules';
 import { ReferralCommands, type ReferralCommand } from './referral-commands';
 import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
@@ -110,6 +113,41 @@ export class ReferralsService {
     );
   }
 
+  /**
+   * `POST /v1/referrals/{id}/consent/withdrawal` and `…/restoration`: the victim's consent to
+   * share data withdrawn (by either side's officer) or restored (by a supervisor of the side that
+   * withdrew it). `If-Match` and `Idempotency-Key` as for the lifecycle actions.
+   */
+  changeConsent(
+    principal: Principal,
+    id: string,
+    action: ConsentAction,
+    body: unknown,
+    ifMatch: number | undefined,
+    idempotencyKey: string | undefined,
+  ): Promise<ReferralResponse> {
+    const rule = CONSENT_RULES.find((r) => r.action === action);
+    if (rule) requireGrant(principal, rule.permission);
+    const spec = CONSENT_ACTIONS[action];
+    const valid = validBody(spec.body as ClassConstructor<object>, body ?? {}, FIELDS_NOT_VALID);
+    const data = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
+    return this.idempotent.run(
+      principal.party,
+      idempotencyKey,
+      { route: `POST /v1/referrals/${id}/consent/${spec.route}`, body: body ?? {} },
+      200,
+      (tx) =>
+        this.change(tx, principal, {
+          kind: 'change-consent',
+          referralId: id,
+          action,
+          data,
+          expect: ifMatch === undefined ? {} : { version: ifMatch },
+        }),
+      (referralId) => this.currentView(principal, referralId),
+    );
+  }
+
   private async change(
     tx: Tx,
     principal: Principal,
@@ -117,12 +155,17 @@ export class ReferralsService {
   ): Promise<IdempotentOutcome<ReferralView>> {
     const { referral } = await this.commands.execute(tx, officerOf(principal), command);
     if (!referral) throw new Error(`${command.kind} answered without its referral`);
-    return { referral, body: await this.view(tx, principal, referral, 'full') };
+    return {
+      referral,
+      body: await this.view(tx, principal, referral, partyDetail(principal, referral)),
+    };
   }
 
   private async currentView(principal: Principal, id: string): Promise<ReferralView> {
     return this.transactions.run(async (tx) =>
-      this.view(tx, principal, await this.visible.find(tx, id, principal.party), 'full'),
+      this.visible
+        .find(tx, id, principal.party)
+        .then((found) => this.view(tx, principal, found, partyDetail(principal, found))),
     );
   }
 
@@ -149,6 +192,9 @@ export class ReferralsService {
       const found = await this.visible.findInScope(tx, id, principal.party, metadata);
       if (personal === null || !VisibleReferrals.inScope(found, principal.party, personal)) {
         return this.view(tx, principal, found, 'withheld');
+      }
+      if (partyDetail(principal, found) === 'restricted') {
+        return this.view(tx, principal, found, 'restricted');
       }
       await this.audit.record(tx, {
         actorKind: 'officer',
@@ -218,6 +264,14 @@ export class ReferralsService {
     const data = validBody(bodyClass, body, FIELDS_NOT_VALID);
     return { data: JSON.parse(JSON.stringify(data)) as Record<string, unknown> };
   }
+}
+
+/**
+ * What a party's officer sees of one of its referrals: all of it, unless its party is asked to
+ * restrict its copy of the person (the victim withdrew consent on the other side).
+ */
+function partyDetail(principal: Principal, referral: ReferralRecord): 'full' | 'restricted' {
+  return isRestrictedFor(referral, principal.party) ? 'restricted' : 'full';
 }
 
 function encodeCursor(r: ReferralRecord): string {

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, seal } from './sealing';
 
@@ -75,6 +76,18 @@ export class MasterKeyRing {
       throw new Error(`master key ${stored.masterKeyId} is not in DATA_MASTER_KEY_FILE`);
     }
     return open(master.key, stored.wrapped, wrapContext(referralId));
+  }
+
+  /**
+   * A 256-bit key for `purpose` (e.g. keyed blind indexes) derived with HKDF-SHA-256 from each
+   * master key, the current one first, each with its master key's kid: what was computed under an
+   * older master key is still found after a rotation, for as long as that key is in the ring.
+   */
+  derivedKeys(purpose: string): { kid: string; key: Buffer }[] {
+    return this.keys.map(({ kid, key }) => ({
+      kid,
+      key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `mrh/${purpose}`, 32)),
+    }));
   }
 
   private get current(): MasterKey {

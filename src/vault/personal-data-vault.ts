@@ -40,6 +40,11 @@ export class PersonalDataVault {
     };
   }
 
+  /** Keys derived from the master keys for `purpose`, current first (see MasterKeyRing). */
+  derivedKeys(purpose: string): { kid: string; key: Buffer }[] {
+    return this.ring.derivedKeys(purpose);
+  }
+
   /**
    * The referral's data key: null when it has none (no such referral) or it was destroyed. The key
    * row is share-locked, so an erasure waits for `tx` to finish sealing with it.

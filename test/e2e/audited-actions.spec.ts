@@ -238,6 +238,26 @@ describe('every audited action, performed, leaves its entry (own database)', () 
     await expectRecorded([id]);
   });
 
+  it("records a victim's consent withdrawn by an officer and restored by a supervisor", async () => {
+    const id = await bokeo.send(victimReferral('VN-MPS'));
+    did('referral.create', id);
+    did('referral.submit', id);
+    const today = new Date().toISOString().slice(0, 10);
+
+    const withdrawn = await bokeo.post(`/v1/referrals/${id}/consent/withdrawal`, {
+      withdrawnBy: 'VICTIM',
+      withdrawnOn: today,
+    });
+    did('referral.withdraw-consent', id, withdrawn);
+    const restored = await supervisor.post(`/v1/referrals/${id}/consent/restoration`, {
+      restoredOn: today,
+      note: 'She agreed again after counselling, in writing.',
+    });
+    did('referral.restore-consent', id, restored);
+
+    await expectRecorded([id]);
+  });
+
   it('records a step that missed its deadline (the scanner run at once, the clock a week on)', async () => {
     const id = await bokeo.send(victimReferral('VN-MPS'));
     did('referral.create', id);

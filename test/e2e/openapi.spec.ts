@@ -64,6 +64,8 @@ describe('the published OpenAPI document', () => {
         '/v1/referrals/{id}',
         '/v1/referrals/{id}/history',
         '/v1/referrals/{id}/erase',
+        '/v1/referrals/{id}/consent/withdrawal',
+        '/v1/referrals/{id}/consent/restoration',
         '/v1/referrals/{id}/history/bundle',
         '/v1/audit/checkpoint',
         '/v1/audit/verify',

@@ -26,6 +26,7 @@ export type ReferralErrorCode =
   | 'duplicate-referral'
   | 'idempotency-key-reused'
   | 'consent-required'
+  | 'consent-withdrawn'
   | 'personal-data-erased'
   | 'erasure-not-allowed'
   | 'not-allowed';
@@ -74,6 +75,8 @@ export function problemStatus(code: ProblemCode): { status: number; title: strin
       return { status: 422, title: 'Idempotency-Key reused with a different request' };
     case 'consent-required':
       return { status: 422, title: 'Consent to share data is required' };
+    case 'consent-withdrawn':
+      return { status: 409, title: 'Consent to share data was withdrawn' };
     case 'not-found':
       return { status: 404, title: 'Not found' };
     case 'method-not-allowed':

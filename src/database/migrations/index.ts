@@ -8,6 +8,7 @@ import { UnnumberedWithdrawnDrafts1763840000000 } from './1763840000000-unnumber
 import { ConsoleSessionsAndLiveUpdates1763850000000 } from './1763850000000-console-sessions-and-live-updates';
 import { AuditLeavesByHash1763860000000 } from './1763860000000-audit-leaves-by-hash';
 import { AuditWitnesses1763870000000 } from './1763870000000-audit-witnesses';
+import { ConsentWithdrawal1763880000000 } from './1763880000000-consent-withdrawal';
 
 /**
  * Every migration, in order. Listed explicitly rather than globbed so that the same list works
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   ConsoleSessionsAndLiveUpdates1763850000000,
   AuditLeavesByHash1763860000000,
   AuditWitnesses1763870000000,
+  ConsentWithdrawal1763880000000,
 ];
