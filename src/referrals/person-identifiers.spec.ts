@@ -57,3 +57,14 @@ describe('personIdentifiers', () => {
     expect(foldedTokens('Đào  Thị-Ánh')).toEqual(['dao', 'thi', 'anh']);
   });
 });
+
+describe('names in their own script', () => {
+  it('keeps the vowel and tone marks of Lao, which tell names apart', () => {
+    const of = (given: string) =>
+      personIdentifiers(
+        content({ names: [{ script: 'Laoo', given, family: 'ພົມມະສັກ' }], birthDate: '1999-04-02' }),
+      );
+    expect(of('ນ້ອຍ')).not.toEqual(of('ນອຍ'));
+    expect(of('ນ້ອຍ')).toEqual(of('ນ້ອຍ'.normalize('NFD')));
+  });
+});

@@ -129,7 +129,7 @@ export class ReferralsService {
     const rule = CONSENT_RULES.find((r) => r.action === action);
     if (rule) requireGrant(principal, rule.permission);
     const spec = CONSENT_ACTIONS[action];
-    const valid = validBody(spec.body as ClassConstructor<object>, body ?? {}, FIELDS_NOT_VALID);
+    const valid = validBody(spec.body, body ?? {}, FIELDS_NOT_VALID);
     const data = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
     return this.idempotent.run(
       principal.party,

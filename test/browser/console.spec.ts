@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -134,7 +135,7 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
   /** Fills the new-referral form with a victim repatriation to VN-MPS. */
   async function fillVictimRepatriation(
     page: Page,
-    options: { consent: boolean; given?: string },
+    options: { consent: boolean; given?: string; birthDate?: string },
   ): Promise<string> {
     const reference = `BK-WEB-${Math.floor(Math.random() * 1e9)}`;
     await page.goto(`${base}/console/referrals/new`);
@@ -158,7 +159,7 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await field('person.names[2].given').fill(NAMES.khmer.given);
     await field('person.names[2].family').fill(NAMES.khmer.family);
     await field('person.sex').selectOption('F');
-    await field('person.birthDate').fill('1999-04-02');
+    await field('person.birthDate').fill(options.birthDate ?? '1999-04-02');
     await field('person.nationality').selectOption('VN');
     await page.locator('#f-victim-exploitation-FORCED_LABOUR').check();
     if (options.consent) {
@@ -325,6 +326,52 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     expect(shownCounts.filter((n) => n > 0 && n < 5)).toEqual([]);
     // The submit without consent was refused (422 consent-required) before the override.
     await checkAndShoot(page, 'figures', [422]);
+  });
+
+  it("lets an officer record a victim's consent withdrawn, tells the partner, and lets a supervisor restore it", async () => {
+    const officer = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    // A person of her own: a withdrawal refuses new referrals of the same person.
+    await fillVictimRepatriation(officer, {
+      consent: true,
+      given: `Dao ${randomUUID().slice(0, 6)}`,
+      birthDate: `19${String(80 + randomInt(15))}-0${String(1 + randomInt(9))}-1${String(randomInt(10))}`,
+    });
+    await officer.getByTestId('submit').click();
+    await officer.waitForURL(/\/console\/referrals\/[0-9a-f-]{36}/);
+    const id = idOf(officer);
+    await expectStatus(officer, 'Submitted');
+    await expect(officer.getByTestId('referral-consent').textContent()).resolves.toBe('Given');
+
+    await officer.getByTestId('action-withdraw-consent').click();
+    await officer.getByTestId('field-withdrawnBy').selectOption('GUARDIAN');
+    await officer
+      .locator('[data-testid="action-form-withdraw-consent"] [name="note"]')
+      .fill('Her mother withdrew it at the shelter, with a social worker present.');
+    await officer.getByTestId('action-confirm-withdraw-consent').click();
+
+    await officer
+      .getByTestId('referral-consent')
+      .filter({ hasText: 'Withdrawn by the guardian' })
+      .waitFor({ timeout: 10_000 });
+    const told = await vn.waitForEvent(id, EVENT_TYPES.referralConsentWithdrawn);
+    expect(told.data).toMatchObject({ referralId: id, withdrawnBy: 'GUARDIAN' });
+    // Restoring is a supervisor's: the officer is offered no such button.
+    expect(await officer.getByTestId('action-restore-consent').count()).toBe(0);
+    await checkAndShoot(officer, 'consent-withdrawn');
+
+    const supervisor = await signIn('LA-BOKEO-POLICE', ['supervisor']);
+    await supervisor.goto(`${base}/console/referrals/${id}`);
+    await waitForVisible(supervisor, '[data-testid="action-restore-consent"]');
+    await supervisor.getByTestId('action-restore-consent').click();
+    await supervisor
+      .getByTestId('field-note')
+      .fill('She agreed again after counselling, in writing.');
+    await supervisor.getByTestId('action-confirm-restore-consent').click();
+    await supervisor
+      .getByTestId('referral-consent')
+      .filter({ hasText: 'Given' })
+      .waitFor({ timeout: 10_000 });
+    await vn.waitForEvent(id, EVENT_TYPES.referralConsentRestored);
   });
 
   it('creates one referral when the answer to a submit was lost and the officer clicks again', async () => {

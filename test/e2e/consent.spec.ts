@@ -29,7 +29,7 @@ function somePerson(): { edit: (r: Record<string, any>) => void; passport: strin
     edit: (r) => {
       r['person'].names = [
         { script: 'Latn', given: `Thị Hoa ${n}`, family: 'Nguyễn' },
-        { script: 'Laoo', given: 'ທິ ຮວາ', family: 'ງຸຍເອັນ' },
+        { script: 'Laoo', given: `ທິ ຮວາ ${n}`, family: 'ງຸຍເອັນ' },
       ];
       r['person'].birthDate = birthDate;
       r['person'].documents = [{ type: 'PASSPORT', number: passport, issuingCountry: 'VN' }];

@@ -11,7 +11,12 @@ import {
   VICTIM_NEEDS,
 } from '../../../contracts/src/referral/code-lists';
 import { REFERRAL_STATUSES } from '../../../contracts/src/referral/referral-status';
-import { DEADLINE_STEPS, REJECTION_REASON_CODES } from '../../../contracts/src/events/event-codes';
+import {
+  CONSENT_ACTION_NAMES,
+  CONSENT_WITHDRAWN_BY,
+  DEADLINE_STEPS,
+  REJECTION_REASON_CODES,
+} from '../../../contracts/src/events/event-codes';
 import { en } from './en';
 import { lo } from './lo';
 import { codeLabel, hasCodeLabel, translate, type CodeList } from './texts';
@@ -51,6 +56,9 @@ describe('console texts', () => {
       ['document', DOCUMENT_TYPES],
       ['rejection', REJECTION_REASON_CODES],
       ['step', DEADLINE_STEPS],
+      // Lifecycle actions are buttons the browser tests press by their labels.
+      ['action', [...CONSENT_ACTION_NAMES, 'message']],
+      ['consentBy', CONSENT_WITHDRAWN_BY],
     ];
     const missing = lists.flatMap(([list, codes]) =>
       codes.filter((code) => !hasCodeLabel(list, code)).map((code) => `${list}.${code}`),

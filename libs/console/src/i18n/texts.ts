@@ -38,6 +38,7 @@ export type CodeList =
   | 'country'
   | 'role'
   | 'action'
+  | 'consentBy'
   | 'msgState'
   | 'origin'
   | 'direction';

@@ -1,5 +1,9 @@
 import { useState, type SyntheticEvent } from 'react';
-import { REJECTION_REASON_CODES } from '../../../contracts/src/events/event-codes';
+import {
+  CONSENT_ROUTES,
+  CONSENT_WITHDRAWN_BY,
+  REJECTION_REASON_CODES,
+} from '../../../contracts/src/events/event-codes';
 import { api } from '../api/http';
 import { IntentKeys } from '../api/idempotency';
 import { ApiError, isStaleChange } from '../api/problem';
@@ -30,11 +34,14 @@ export function ReferralActions(props: {
   onChanged: (view: ReferralView) => void;
   onReload: () => void;
 }) {
-  const { t, code } = useApp();
+  const { t, code, session, hasRole } = useApp();
   const [open, setOpen] = useState<string | null>(null);
   const [stale, setStale] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const actions = props.referral.availableActions;
+  const actions = [
+    ...props.referral.availableActions,
+    ...consentActions(props.referral, session?.principal.party, hasRole),
+  ];
   return (
     <section className="panel" aria-labelledby="actions-title" data-testid="actions">
       <h2 id="actions-title">{t('actions.title')}</h2>
@@ -100,6 +107,31 @@ export function ReferralActions(props: {
   );
 }
 
+/**
+ * The consent changes the caller may make (the hub's consent table, seen from the console):
+ * record a withdrawal while consent holds, as either side's officer; restore it, as a supervisor
+ * of the party that recorded the withdrawal.
+ */
+function consentActions(
+  referral: ReferralView,
+  party: string | undefined,
+  hasRole: (...roles: string[]) => boolean,
+): string[] {
+  const consent = referral.consent;
+  if (consent === null || referral.direction === null) return [];
+  if (consent.state === 'GIVEN') {
+    return hasRole('liaison_officer', 'supervisor') ? ['withdraw-consent'] : [];
+  }
+  return consent.recordedBy === party && hasRole('supervisor') ? ['restore-consent'] : [];
+}
+
+/** Where an action is posted: `consent/withdrawal` for a consent change, else its own name. */
+function actionPath(action: string): string {
+  return action === 'withdraw-consent' || action === 'restore-consent'
+    ? `consent/${CONSENT_ROUTES[action]}`
+    : action;
+}
+
 function ActionForm(props: {
   action: string;
   referral: ReferralView;
@@ -109,12 +141,17 @@ function ActionForm(props: {
   const { t, code, registry, timeZone, hasRole } = useApp();
   const { action, referral } = props;
   const now = toWallTime(new Date(), timeZone);
+  const today = now.slice(0, 10);
   const form = useFormState<Record<string, unknown>>(
     action === 'complete'
       ? { completedAt: now }
       : action === 'schedule-handover'
         ? { escorts: [] }
-        : {},
+        : action === 'withdraw-consent'
+          ? { withdrawnBy: 'VICTIM', withdrawnOn: today }
+          : action === 'restore-consent'
+            ? { restoredOn: today }
+            : {},
   );
   const [busy, setBusy] = useState(false);
   const intent = `${referral.id}:${action}:${String(referral.version)}`;
@@ -146,7 +183,7 @@ function ActionForm(props: {
     setBusy(true);
     form.setProblem(null);
     try {
-      const view = await api<ReferralView>(`/v1/referrals/${referral.id}/${action}`, {
+      const view = await api<ReferralView>(`/v1/referrals/${referral.id}/${actionPath(action)}`, {
         method: 'POST',
         body: body(),
         ifMatch: referral.version,
@@ -268,8 +305,41 @@ function ActionForm(props: {
             required
           />
         )}
-        {(action === 'accept' || action === 'reject' || action === 'complete') && (
+        {action === 'withdraw-consent' && (
+          <>
+            <SelectField
+              path="withdrawnBy"
+              label={label('withdrawnBy')}
+              required
+              options={CONSENT_WITHDRAWN_BY.map((c) => ({ value: c, label: code('consentBy', c) }))}
+              testId="field-withdrawnBy"
+            />
+            <TextField
+              path="withdrawnOn"
+              type="date"
+              label={label('withdrawnOn')}
+              required
+              testId="field-withdrawnOn"
+            />
+          </>
+        )}
+        {action === 'restore-consent' && (
+          <TextField
+            path="restoredOn"
+            type="date"
+            label={label('restoredOn')}
+            required
+            testId="field-restoredOn"
+          />
+        )}
+        {(action === 'accept' ||
+          action === 'reject' ||
+          action === 'complete' ||
+          action === 'withdraw-consent') && (
           <TextField path="note" label={label('note')} multiline />
+        )}
+        {action === 'restore-consent' && (
+          <TextField path="note" label={label('note')} required multiline testId="field-note" />
         )}
         {action === 'withdraw' && (
           <TextField path="reason" label={label('reason')} required multiline />

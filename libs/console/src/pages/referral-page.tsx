@@ -67,6 +67,17 @@ export function ReferralPage(props: { id: string }) {
               {String(view.version)}
             </Meta>
             <Meta label={t('meta.handlingCode')}>{view.handlingCode}</Meta>
+            {view.consent !== null && (
+              <Meta label={t('meta.consent')} testId="referral-consent">
+                {view.consent.state === 'GIVEN'
+                  ? t('consent.given')
+                  : t('consent.withdrawn', {
+                      by: code('consentBy', view.consent.withdrawnBy ?? ''),
+                      date: view.consent.withdrawnOn ?? '',
+                      party: view.consent.recordedBy ?? '',
+                    })}
+              </Meta>
+            )}
             <Meta label={t('meta.receiverReference')}>
               {view.receiverReference ?? t('common.none')}
             </Meta>
@@ -109,6 +120,10 @@ export function ReferralPage(props: { id: string }) {
         <h2 id="content-title">{t('referral.content')}</h2>
         {view.personalData === 'withheld' ? (
           <p data-testid="personal-data-withheld">{t('referral.withheld')}</p>
+        ) : view.personalData === 'restricted' ? (
+          <p data-testid="personal-data-restricted" className="notice notice-warning">
+            {t('referral.restricted', { party: view.consent?.recordedBy ?? '' })}
+          </p>
         ) : view.personalDataErasedAt !== null ? (
           <p>{t('referral.erased', { date: dateTime(view.personalDataErasedAt) })}</p>
         ) : view.content !== undefined && view.content !== null ? (

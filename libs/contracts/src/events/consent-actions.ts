@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import { RestoreConsentBody, WithdrawConsentBody } from './consent-change.dto';
+import { CONSENT_ROUTES, type ConsentAction } from './event-codes';
 import { EVENT_TYPES, type EventType } from './event-types';
 
 /** What one consent change is on the wire: its event, HTTP route and body class. */
@@ -15,21 +16,15 @@ export interface ConsentActionSpec {
  * The changes of a victim's consent to share data, by name. Which state allows which, and who
  * may make them, is the hub's consent rule, not part of this table.
  */
-export const CONSENT_ACTIONS = {
+export const CONSENT_ACTIONS: { readonly [A in ConsentAction]: ConsentActionSpec } = {
   'withdraw-consent': {
     eventType: EVENT_TYPES.referralConsentWithdrawn,
-    route: 'withdrawal',
+    route: CONSENT_ROUTES['withdraw-consent'],
     body: WithdrawConsentBody,
   },
   'restore-consent': {
     eventType: EVENT_TYPES.referralConsentRestored,
-    route: 'restoration',
+    route: CONSENT_ROUTES['restore-consent'],
     body: RestoreConsentBody,
   },
-} as const satisfies Record<string, ConsentActionSpec>;
-
-/** A consent change's name: `withdraw-consent` or `restore-consent`. */
-export type ConsentAction = keyof typeof CONSENT_ACTIONS;
-
-/** Every consent change's name. */
-export const CONSENT_ACTION_NAMES = Object.keys(CONSENT_ACTIONS) as readonly ConsentAction[];
+};

@@ -1,10 +1,6 @@
 import { IsCode, IsIsoDate, IsText, IsUuid, OptionalField } from '../referral/field-rules';
 import { LIMITS } from '../referral/limits';
-
-/** Who withdrew the consent to share data: the victim, or the guardian of a minor. */
-export const CONSENT_WITHDRAWN_BY = ['VICTIM', 'GUARDIAN'] as const;
-/** One of {@link CONSENT_WITHDRAWN_BY}. */
-export type ConsentWithdrawnBy = (typeof CONSENT_WITHDRAWN_BY)[number];
+import { CONSENT_WITHDRAWN_BY, type ConsentWithdrawnBy } from './event-codes';
 
 /**
  * Body of `POST /v1/referrals/{id}/consent/withdrawal`: the victim (or the guardian of a minor)

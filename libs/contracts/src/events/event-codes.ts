@@ -27,3 +27,21 @@ export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 export const DEADLINE_STEPS = ['ACKNOWLEDGE', 'DECIDE', 'PROVIDE_INFO', 'COMPLETE'] as const;
 /** One of {@link DEADLINE_STEPS}. */
 export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
+
+/** Who withdrew the consent to share data: the victim, or the guardian of a minor. */
+export const CONSENT_WITHDRAWN_BY = ['VICTIM', 'GUARDIAN'] as const;
+/** One of {@link CONSENT_WITHDRAWN_BY}. */
+export type ConsentWithdrawnBy = (typeof CONSENT_WITHDRAWN_BY)[number];
+
+/**
+ * The changes of a victim's consent to share data, each with the last segment of its route,
+ * `POST /v1/referrals/{id}/consent/{route}`.
+ */
+export const CONSENT_ROUTES = {
+  'withdraw-consent': 'withdrawal',
+  'restore-consent': 'restoration',
+} as const;
+/** A consent change's name: `withdraw-consent` or `restore-consent`. */
+export type ConsentAction = keyof typeof CONSENT_ROUTES;
+/** Every consent change's name. */
+export const CONSENT_ACTION_NAMES = Object.keys(CONSENT_ROUTES) as readonly ConsentAction[];
