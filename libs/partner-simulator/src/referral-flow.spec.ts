@@ -467,3 +467,36 @@ describe('shortName', () => {
     expect(shortName(EVENT_TYPES.messagePosted)).toBe('message.posted');
   });
 });
+
+describe("a victim's consent", () => {
+  it('withdrawn: restricts our copy and confirms the event (the evidence we were told), even on a closed case; restored: lifts it', () => {
+    const ctx = context({ confirmDelivery: true, decision: 'reject' });
+    const opened = react(undefined, submitted(), ctx);
+    const closed = react(
+      opened.track,
+      laoEvent(EVENT_TYPES.referralWithdrawn, { reason: 'She went home alone.' }, 2),
+      ctx,
+    );
+    const withdrawal = laoEvent(
+      EVENT_TYPES.referralConsentWithdrawn,
+      { withdrawnBy: 'GUARDIAN', withdrawnOn: '2026-03-03' },
+      3,
+    );
+
+    const told = react(closed.track, withdrawal, ctx);
+    const lifted = react(
+      told.track,
+      laoEvent(EVENT_TYPES.referralConsentRestored, { restoredOn: '2026-03-05', note: 'Yes.' }, 4),
+      ctx,
+    );
+
+    expect(closed.track?.closed).toBe('WITHDRAWN');
+    expect(told.track?.restricted).toBe(true);
+    expect(told.answer).toBeUndefined();
+    expect(told.confirmations).toEqual([
+      expect.objectContaining({ data: { eventId: withdrawal.id, status: 'DELIVERED' } }),
+    ]);
+    expect(told.note).toContain('restricted');
+    expect(lifted.track?.restricted).toBeUndefined();
+  });
+});

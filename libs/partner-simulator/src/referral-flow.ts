@@ -95,10 +95,17 @@ const ACTION_OF_TYPE: ReadonlyMap<string, LifecycleAction> = new Map(
   ]),
 );
 
+/** A victim's consent withdrawn or restored: they bind us however the case stands. */
+const CONSENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  EVENT_TYPES.referralConsentWithdrawn,
+  EVENT_TYPES.referralConsentRestored,
+]);
+
 /** Business events (as opposed to hub notices): the ones a partner may confirm as delivered. */
 const BUSINESS_TYPES: ReadonlySet<string> = new Set<string>([
   ...ACTION_OF_TYPE.keys(),
   EVENT_TYPES.messagePosted,
+  ...CONSENT_EVENT_TYPES,
 ]);
 
 /** What this partner system remembers about one referral. */
@@ -244,11 +251,6 @@ function openTrack(event: HubEvent, ctx: FlowContext): Reaction {
     answer,
   };
 }
-
-const CONSENT_EVENT_TYPES: ReadonlySet<string> = new Set([
-  EVENT_TYPES.referralConsentWithdrawn,
-  EVENT_TYPES.referralConsentRestored,
-]);
 
 /** One step of the flow: the new track, what to do next (if anything), and why. */
 interface Step {
