@@ -41,6 +41,8 @@ export interface ActionSpec {
  *   (no content, no case messages), and change nothing.
  * - Admins run the hub: they check the log's integrity and sign checkpoints, and see no referral
  *   and no figures — need to know, not rank.
+ * - A person under 18 is shown only to the officers who also hold `child_protection`: the others
+ *   of the same party see the case and act on it, but not the child's identity.
  * - Witnesses (a partner country's system checking the audit log before it cosigns) read the
  *   checkpoints and proofs, nothing else.
  */
@@ -116,6 +118,13 @@ export const ACTIONS = {
     concerns: 'referral',
     changes: false,
     grants: { liaison_officer: 'party', supervisor: 'party' },
+  },
+  'referral.read-child-personal': {
+    summary:
+      'read the personal data of a person under 18 (with `referral.read-personal`; every read is audited)',
+    concerns: 'referral',
+    changes: false,
+    grants: { child_protection: 'party' },
   },
   'referral.erase': {
     summary: "erase a closed referral's personal data (destroys its data key), with a reason",

@@ -1,8 +1,16 @@
 /**
- * Roles a token may carry (contract v1, "HTTP API"): an officer's, or `witness`, a partner
- * country's system reading the audit log's checkpoints and proofs to cosign them.
+ * Roles a token may carry (contract v1, "HTTP API"): an officer's; `child_protection`, held beside
+ * an officer's role by those who may see the identity of a person under 18; or `witness`, a
+ * partner country's system reading the audit log's checkpoints and proofs to cosign them.
  */
-export const ROLES = ['liaison_officer', 'supervisor', 'auditor', 'admin', 'witness'] as const;
+export const ROLES = [
+  'liaison_officer',
+  'supervisor',
+  'child_protection',
+  'auditor',
+  'admin',
+  'witness',
+] as const;
 
 export type Role = (typeof ROLES)[number];
 

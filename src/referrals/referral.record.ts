@@ -27,6 +27,8 @@ export interface ReferralRecord {
   /** Seals this referral's personal data; null once erased (the key is destroyed). */
   dataKey: DataKey | null;
   personalDataErasedAt: Date | null;
+  /** Whether the person is under 18 (at submission, or creation for a draft); null: unknown. */
+  personMinor: boolean | null;
   /** The victim's withdrawal of consent to share data, while in force; null while consent holds. */
   consentWithdrawal: ConsentWithdrawal | null;
   version: number;
@@ -58,7 +60,7 @@ export interface ReferralChange {
 /** A referral about to be stored for the first time: its data key is made with it. */
 export type NewReferral = Omit<
   ReferralRecord,
-  'dataKey' | 'personalDataErasedAt' | 'content' | 'consentWithdrawal'
+  'dataKey' | 'personalDataErasedAt' | 'content' | 'consentWithdrawal' | 'personMinor'
 > & {
   content: Record<string, unknown>;
 };

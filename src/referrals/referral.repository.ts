@@ -37,6 +37,7 @@ interface ReferralRow {
   closed_at: Date | null;
   personal_data_erased_at: Date | null;
   consent_withdrawal: ConsentWithdrawal | null;
+  person_minor: boolean | null;
 }
 
 interface ProgressRow {
@@ -76,7 +77,7 @@ export interface ReferralQuery {
 const COLUMNS = `r.id, r.type, r.status, r.priority, r.sender_party, r.receiver_party,
   r.sender_country, r.receiver_country, r.sender_reference, r.receiver_reference, r.handling_code,
   r.origin, r.version, r.seq, r.created_by, r.created_at, r.updated_at, r.submitted_at, r.closed_at,
-  r.personal_data_erased_at, r.consent_withdrawal`;
+  r.personal_data_erased_at, r.consent_withdrawal, r.person_minor`;
 const SEALED_COLUMNS = `${COLUMNS}, r.sealed_content, k.master_key_id, k.wrapped_key`;
 const WITH_KEY = `referrals r LEFT JOIN referral_keys k ON k.referral_id = r.id`;
 
@@ -128,7 +129,13 @@ export class ReferralRepository {
       ],
     );
     addTo(batch);
-    return { ...r, dataKey, personalDataErasedAt: null, consentWithdrawal: null };
+    return {
+      ...r,
+      dataKey,
+      personalDataErasedAt: null,
+      consentWithdrawal: null,
+      personMinor: facts.minor,
+    };
   }
 
   /** The referral, row-locked until the transaction ends: serialises its changes. */
@@ -365,5 +372,6 @@ function toRecord(
     closedAt: row.closed_at,
     personalDataErasedAt: row.personal_data_erased_at,
     consentWithdrawal: row.consent_withdrawal,
+    personMinor: row.person_minor,
   };
 }

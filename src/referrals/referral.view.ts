@@ -11,10 +11,16 @@ import { availableActions } from './referral-lifecycle';
 /**
  * How much of a referral a view shows: `full` with its content (a party's single view),
  * `metadata` without (lists), `withheld` without and saying so (auditors' single view),
- * `restricted` without and saying so, its actions kept (the single view of the party asked to
- * restrict its copy of the person after the victim withdrew consent).
+ * or a {@link PartyRestriction}: without and saying why, its actions kept.
  */
-export type ViewDetail = 'full' | 'metadata' | 'withheld' | 'restricted';
+export type ViewDetail = 'full' | 'metadata' | 'withheld' | PartyRestriction;
+
+/**
+ * Why a party's own officer sees a referral without its content (its actions stay):
+ * `restricted` — the victim withdrew consent and the other side recorded it; `child-protected` —
+ * the person is under 18 and the officer does not hold `child_protection`.
+ */
+export type PartyRestriction = 'restricted' | 'child-protected';
 
 /** What a view shows beyond the referral row: deadlines and delivery (see `progressOf`). */
 export interface ReferralProgress {
@@ -70,7 +76,7 @@ export function toReferralView(
     consent: consentViewOf(r),
   };
   if (detail === 'full') view.content = r.content;
-  if (detail === 'withheld' || detail === 'restricted') view.personalData = detail;
+  if (detail !== 'full' && detail !== 'metadata') view.personalData = detail;
   return view;
 }
 

@@ -149,17 +149,15 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
     const key = idempotencyKeyOf(idempotencyKey);
-    return answer(
-      reply,
-      await this.referrals.changeConsent(
-        principal,
-        id,
-        'withdraw-consent',
-        body,
-        parseIfMatch(ifMatch),
-        key,
-      ),
+    const result = await this.referrals.changeConsent(
+      principal,
+      id,
+      'withdraw-consent',
+      body,
+      parseIfMatch(ifMatch),
+      key,
     );
+    return answer(reply, result);
   }
 
   @Post(':id/consent/restoration')
@@ -188,17 +186,15 @@ export class ReferralsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReferralView> {
     const key = idempotencyKeyOf(idempotencyKey);
-    return answer(
-      reply,
-      await this.referrals.changeConsent(
-        principal,
-        id,
-        'restore-consent',
-        body,
-        parseIfMatch(ifMatch),
-        key,
-      ),
+    const result = await this.referrals.changeConsent(
+      principal,
+      id,
+      'restore-consent',
+      body,
+      parseIfMatch(ifMatch),
+      key,
     );
+    return answer(reply, result);
   }
 
   /** Every action but submit, which has its own route (and permission) above. */

@@ -25,7 +25,13 @@ import { ReferralCommands, type ReferralCommand } from './referral-commands';
 import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
 import { SubmitBody } from './referral-requests.dto';
-import { toReferralView, viewerOf, type ReferralView, type ViewDetail } from './referral.view';
+import {
+  toReferralView,
+  viewerOf,
+  type PartyRestriction,
+  type ReferralView,
+  type ViewDetail,
+} from './referral.view';
 import { VisibleReferrals } from './visible-referrals';
 
 /** The detail of a refused body, as the validation pipe words it. */
@@ -155,18 +161,44 @@ export class ReferralsService {
   ): Promise<IdempotentOutcome<ReferralView>> {
     const { referral } = await this.commands.execute(tx, officerOf(principal), command);
     if (!referral) throw new Error(`${command.kind} answered without its referral`);
-    return {
-      referral,
-      body: await this.view(tx, principal, referral, partyDetail(principal, referral)),
-    };
+    return { referral, body: await this.partyView(tx, principal, referral, false) };
   }
 
   private async currentView(principal: Principal, id: string): Promise<ReferralView> {
     return this.transactions.run(async (tx) =>
-      this.visible
-        .find(tx, id, principal.party)
-        .then((found) => this.view(tx, principal, found, partyDetail(principal, found))),
+      this.partyView(tx, principal, await this.visible.find(tx, id, principal.party), false),
     );
+  }
+
+  /**
+   * A party officer's view of one of its referrals: with the content unless a restriction applies
+   * (see {@link partyDetail}). A read of the content goes into the audit trail — every read for
+   * `GET` (`always`), and the answer to a change when the person is a child, whose data is never
+   * read unlogged.
+   */
+  private async partyView(
+    tx: Tx,
+    principal: Principal,
+    referral: ReferralRecord,
+    always: boolean,
+  ): Promise<ReferralView> {
+    const detail = partyDetail(principal, referral);
+    if (
+      detail === 'full' &&
+      (always || (referral.personMinor === true && referral.content !== null))
+    ) {
+      await this.audit.record(tx, {
+        actorKind: 'officer',
+        actor: principal.sub,
+        actorParty: principal.party,
+        actorRoles: principal.roles,
+        action: 'referral.read',
+        referralId: referral.id,
+        stateBefore: referral.status,
+        stateAfter: referral.status,
+      });
+    }
+    return this.view(tx, principal, referral, detail);
   }
 
   /** The view of one referral for `principal`, with its deadline and delivery. */
@@ -193,20 +225,7 @@ export class ReferralsService {
       if (personal === null || !VisibleReferrals.inScope(found, principal.party, personal)) {
         return this.view(tx, principal, found, 'withheld');
       }
-      if (partyDetail(principal, found) === 'restricted') {
-        return this.view(tx, principal, found, 'restricted');
-      }
-      await this.audit.record(tx, {
-        actorKind: 'officer',
-        actor: principal.sub,
-        actorParty: principal.party,
-        actorRoles: principal.roles,
-        action: 'referral.read',
-        referralId: found.id,
-        stateBefore: found.status,
-        stateAfter: found.status,
-      });
-      return this.view(tx, principal, found, 'full');
+      return this.partyView(tx, principal, found, true);
     });
   }
 
@@ -268,10 +287,18 @@ export class ReferralsService {
 
 /**
  * What a party's officer sees of one of its referrals: all of it, unless its party is asked to
- * restrict its copy of the person (the victim withdrew consent on the other side).
+ * restrict its copy of the person (the victim withdrew consent on the other side), or the person
+ * is under 18 and the officer does not hold `child_protection` (need to know).
  */
-function partyDetail(principal: Principal, referral: ReferralRecord): 'full' | 'restricted' {
-  return isRestrictedFor(referral, principal.party) ? 'restricted' : 'full';
+function partyDetail(principal: Principal, referral: ReferralRecord): 'full' | PartyRestriction {
+  if (isRestrictedFor(referral, principal.party)) return 'restricted';
+  if (
+    referral.personMinor === true &&
+    grantOf(principal, 'referral.read-child-personal') === null
+  ) {
+    return 'child-protected';
+  }
+  return 'full';
 }
 
 function encodeCursor(r: ReferralRecord): string {

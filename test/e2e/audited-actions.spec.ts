@@ -44,7 +44,12 @@ describe('every audited action, performed, leaves its entry (own database)', () 
       AUDIT_CHECKPOINT_INTERVAL_SECONDS: '3600',
     });
     vn = await TestPartner.start('VN');
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'khamla');
+    bokeo = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['liaison_officer', 'child_protection'],
+      'khamla',
+    );
     supervisor = await Officer.of(app, 'LA-BOKEO-POLICE', ['supervisor'], 'chief-vilay');
     auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor'], 'inspector-1');
     superuser = new Client({ connectionString: adminUrl });

@@ -185,7 +185,13 @@ describe('authorisation of every route', () => {
     app = await startTestApp();
     routes = app.get(RoutePermissions).routes;
     config = app.get(AppConfig);
-    sender = await Officer.of(app, PARTIES.sender, ['liaison_officer'], 'sender-officer');
+    // Cleared for children too: the contract's example victim is 16.
+    sender = await Officer.of(
+      app,
+      PARTIES.sender,
+      ['liaison_officer', 'child_protection'],
+      'sender-officer',
+    );
     await signCheckpointOverALeaf();
   });
 

@@ -1,10 +1,14 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_TYPES } from '@hub/contracts';
 import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
-import { partnerEvent } from '../support/partner-events';
-import { suspectReferral, victimReferral } from '../support/referral-fixtures';
+import { partnerEvent, partnerSubmission } from '../support/partner-events';
+import {
+  suspectReferral,
+  victimReferral,
+  victimReferralFromThailand,
+} from '../support/referral-fixtures';
 import { TestPartner } from '../support/test-partner';
 import { startTestApp } from '../support/test-app';
 
@@ -225,20 +229,10 @@ describe("a victim's consent withdrawn (real broker, real database)", () => {
   });
 
   it("applies a partner's withdrawal on its own referral: the Lao side sees it restricted, and only the partner restores it", async () => {
-    const referralId = randomUUID();
     const person = somePerson();
-    const content = victimReferral('LA-BOKEO-POLICE', (r) => {
-      person.edit(r);
-      r['person'].nationality = 'LA';
-      r['repatriation'].proposedCheckpoint = 'LA-TH-FB4';
-      r['repatriation'].homeAddress = { country: 'LA', province: 'Bokeo' };
-    });
-    const submit = partnerEvent(
-      'TH-POLICE',
-      EVENT_TYPES.referralSubmitted,
-      { ...content, referralId, from: 'TH-POLICE', submittedAt: new Date().toISOString() },
-      { recipient: 'LA-BOKEO-POLICE' },
-    );
+    const content = victimReferralFromThailand(person.edit);
+    const submit = partnerSubmission('TH-POLICE', content);
+    const { referralId } = submit.data;
     await th.publish(submit);
     await th.waitForAnswer(submit.id);
 
@@ -306,17 +300,8 @@ describe("a victim's consent withdrawn (real broker, real database)", () => {
       withdrawnBy: 'VICTIM',
       withdrawnOn: TODAY,
     });
-    const referralId = randomUUID();
-    const content = victimReferral('LA-BOKEO-POLICE', (r) => {
-      person.edit(r);
-      r['repatriation'].proposedCheckpoint = 'LA-TH-FB4';
-    });
-    const submit = partnerEvent(
-      'TH-POLICE',
-      EVENT_TYPES.referralSubmitted,
-      { ...content, referralId, from: 'TH-POLICE', submittedAt: new Date().toISOString() },
-      { recipient: 'LA-BOKEO-POLICE' },
-    );
+    const submit = partnerSubmission('TH-POLICE', victimReferralFromThailand(person.edit));
+    const { referralId } = submit.data;
 
     await th.publish(submit);
 

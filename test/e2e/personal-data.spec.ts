@@ -60,9 +60,25 @@ describe('personal data at rest (own database)', () => {
     });
     vn = await TestPartner.start('VN');
     cn = await TestPartner.start('CN');
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'khamla');
-    pdpcht = await Officer.of(app, 'LA-PDPCHT', ['liaison_officer'], 'somphone');
-    supervisor = await Officer.of(app, 'LA-BOKEO-POLICE', ['supervisor'], 'chief-vilay');
+    // Cleared for children too: the contract's example victim is 16.
+    bokeo = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['liaison_officer', 'child_protection'],
+      'khamla',
+    );
+    pdpcht = await Officer.of(
+      app,
+      'LA-PDPCHT',
+      ['liaison_officer', 'child_protection'],
+      'somphone',
+    );
+    supervisor = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['supervisor', 'child_protection'],
+      'chief-vilay',
+    );
     auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor'], 'inspector-1');
     superuser = new Client({ connectionString: adminUrl });
     await superuser.connect();
@@ -298,7 +314,7 @@ describe('erasure while events wait in the outbox (relay off, own database)', ()
   });
 
   it('is refused: an event sealed with a destroyed key could never be delivered', async () => {
-    const bokeo = await Officer.of(app, 'LA-BOKEO-POLICE');
+    const bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer', 'child_protection']);
     const supervisor = await Officer.of(app, 'LA-BOKEO-POLICE', ['supervisor']);
     const id = await bokeo.send(victimReferral('VN-MPS'));
     await bokeo.act(id, 'withdraw', { reason: 'The person was found in Laos' });

@@ -9,7 +9,8 @@ describe('the referral HTTP API', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE');
+    // Cleared for children too: the contract's example victim is 16.
+    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer', 'child_protection']);
   });
 
   afterAll(async () => {

@@ -11,8 +11,13 @@ import {
 } from '@hub/contracts';
 import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
-import { partnerEvent } from '../support/partner-events';
-import { example, suspectReferral, victimReferral } from '../support/referral-fixtures';
+import { partnerEvent, partnerSubmission } from '../support/partner-events';
+import {
+  example,
+  suspectReferral,
+  victimReferral,
+  victimReferralFromThailand,
+} from '../support/referral-fixtures';
 import { partnerKey, partnerKid, TestPartner } from '../support/test-partner';
 import { startTestApp } from '../support/test-app';
 
@@ -231,23 +236,8 @@ describe('referrals across borders (real broker, real database)', () => {
     });
 
     it("creates a referral a partner submits, and carries the Lao officer's answers back to it", async () => {
-      const referralId = randomUUID();
-      const content = victimReferral('LA-BOKEO-POLICE', (r) => {
-        r['person'].nationality = 'LA';
-        r['repatriation'].proposedCheckpoint = 'LA-TH-FB4';
-        r['repatriation'].homeAddress = { country: 'LA', province: 'Bokeo' };
-      });
-      const submit = partnerEvent(
-        'TH-POLICE',
-        EVENT_TYPES.referralSubmitted,
-        {
-          ...content,
-          referralId,
-          from: 'TH-POLICE',
-          submittedAt: new Date().toISOString(),
-        },
-        { recipient: 'LA-BOKEO-POLICE' },
-      );
+      const submit = partnerSubmission('TH-POLICE', victimReferralFromThailand());
+      const { referralId } = submit.data;
 
       await th.publish(submit);
 

@@ -68,7 +68,7 @@ describe('the HTTP door under hostile input', () => {
       RATE_LIMIT_PER_ADDRESS: '1000000',
     });
     db = app.get(DataSource);
-    bearer.officer = `Bearer ${await tokenFor({ party: SENDER, sub: 'hostile-officer' })}`;
+    bearer.officer = `Bearer ${await tokenFor({ party: SENDER, roles: ['liaison_officer', 'child_protection'], sub: 'hostile-officer' })}`;
     bearer.supervisor = `Bearer ${await tokenFor({ party: SENDER, roles: ['supervisor'], sub: 'hostile-supervisor' })}`;
     bearer.auditor = `Bearer ${await tokenFor({ party: 'LA-PDPCHT', roles: ['auditor'], sub: 'hostile-auditor' })}`;
     bearer.foreign = `Bearer ${await tokenFor({ party: OTHER_LAO_AGENCY, sub: 'hostile-foreigner' })}`;

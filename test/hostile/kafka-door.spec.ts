@@ -73,7 +73,12 @@ describe('the Kafka door under hostile input', () => {
     app = await startTestApp();
     db = app.get(DataSource);
     vn = await TestPartner.start('VN');
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'hostile-kafka');
+    bokeo = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['liaison_officer', 'child_protection'],
+      'hostile-kafka',
+    );
     const id = await bokeo.send(victimReferral(VN));
     await vn.waitForEvent(id, EVENT_TYPES.referralSubmitted);
     bystander = { id, row: await referralRow(id) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { partySource, type CloudEvent } from '@hub/contracts';
+import { EVENT_TYPES, partySource, type CloudEvent } from '@hub/contracts';
 
 /** A partner system's CloudEvent, as a partner would build it. */
 export function partnerEvent(
@@ -20,4 +20,22 @@ export function partnerEvent(
     ...extra,
     data,
   };
+}
+
+/**
+ * A partner's `mrh.referral.submitted.v1` of `content` (addressed to `content.to`) from `party`,
+ * under a new referral id.
+ */
+export function partnerSubmission(
+  party: string,
+  content: Record<string, unknown>,
+): CloudEvent<Record<string, unknown>> & { data: { referralId: string } } {
+  const referralId = randomUUID();
+  const event = partnerEvent(
+    party,
+    EVENT_TYPES.referralSubmitted,
+    { ...content, referralId, from: party, submittedAt: new Date().toISOString() },
+    { recipient: String(content['to']) },
+  );
+  return { ...event, data: { ...event.data, referralId } };
 }

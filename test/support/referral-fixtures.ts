@@ -36,3 +36,18 @@ export function suspectReferral(to = 'CN-MPS'): Record<string, unknown> {
   referral['to'] = to;
   return referral;
 }
+
+/**
+ * A Thai partner's victim repatriation of a Lao woman to `LA-BOKEO-POLICE` (through Friendship
+ * Bridge IV), with `edit` applied.
+ */
+export function victimReferralFromThailand(
+  edit: (r: Record<string, any>) => void = () => undefined,
+): Record<string, unknown> {
+  return victimReferral('LA-BOKEO-POLICE', (r) => {
+    r['person'].nationality = 'LA';
+    r['repatriation'].proposedCheckpoint = 'LA-TH-FB4';
+    r['repatriation'].homeAddress = { country: 'LA', province: 'Bokeo' };
+    edit(r);
+  });
+}

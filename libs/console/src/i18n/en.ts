@@ -41,6 +41,7 @@ export const en = {
   'signIn.none': 'No sign-in method is configured on this hub.',
   'role.liaison_officer': 'Liaison officer',
   'role.supervisor': 'Supervisor',
+  'role.child_protection': 'Child protection',
   'role.auditor': 'Auditor',
   'role.admin': 'Administrator',
   'role.witness': 'Witness (partner system)',
@@ -186,6 +187,8 @@ export const en = {
   'referral.withheld': 'Personal data withheld: your role sees metadata only.',
   'referral.restricted':
     'Personal data restricted: the victim withdrew consent to share it ({party} recorded it). The case goes on without it.',
+  'referral.childProtected':
+    'The person is under 18: their identity is shown only to officers with the child-protection role. You can still act on the case.',
   'referral.erased': 'The personal data was erased on {date}.',
   'referral.noContent': 'No content is shown for this referral.',
   'meta.status': 'Status',

@@ -124,6 +124,10 @@ export function ReferralPage(props: { id: string }) {
           <p data-testid="personal-data-restricted" className="notice notice-warning">
             {t('referral.restricted', { party: view.consent?.recordedBy ?? '' })}
           </p>
+        ) : view.personalData === 'child-protected' ? (
+          <p data-testid="personal-data-child-protected" className="notice notice-warning">
+            {t('referral.childProtected')}
+          </p>
         ) : view.personalDataErasedAt !== null ? (
           <p>{t('referral.erased', { date: dateTime(view.personalDataErasedAt) })}</p>
         ) : view.content !== undefined && view.content !== null ? (

@@ -5,7 +5,13 @@
  */
 
 /** Roles an officer's token or console session may carry. */
-export type RoleName = 'liaison_officer' | 'supervisor' | 'auditor' | 'admin' | 'witness';
+export type RoleName =
+  | 'liaison_officer'
+  | 'supervisor'
+  | 'child_protection'
+  | 'auditor'
+  | 'admin'
+  | 'witness';
 
 /** Who the hub takes the caller to be (`GET /v1/me`, `GET /auth/session`). */
 export interface PrincipalView {
@@ -110,9 +116,10 @@ export interface ReferralView {
   /**
    * Only when the caller may not see the personal data: `content` is left out on purpose —
    * `withheld` from auditors, `restricted` from the party asked to restrict its copy after the
-   * victim withdrew consent.
+   * victim withdrew consent, `child-protected` from officers without the `child_protection` role
+   * when the person is under 18.
    */
-  personalData?: 'withheld' | 'restricted';
+  personalData?: 'withheld' | 'restricted' | 'child-protected';
 }
 
 /** A victim's consent to share data, as a referral's view shows it. */
