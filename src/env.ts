@@ -146,6 +146,40 @@ class KafkaSaslConstraint implements ValidatorConstraintInterface {
 }
 
 /**
+ * The TLS files go with `KAFKA_SSL=true` (a file named without it would be silently unused), and
+ * the client certificate and its key go together, the key's passphrase only with a key.
+ */
+@ValidatorConstraint({ name: 'kafkaSsl' })
+class KafkaSslConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return this.problem(value, args) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return this.problem(args.value, args) ?? '';
+  }
+
+  private problem(value: unknown, args: ValidationArguments): string | undefined {
+    const env = args.object as Env;
+    const set = typeof value === 'string' && value !== '';
+    if (!set) {
+      if (args.property === 'KAFKA_SSL_CERT_FILE' && env.KAFKA_SSL_KEY_FILE !== '') {
+        return 'is required with KAFKA_SSL_KEY_FILE (a client certificate and its key go together)';
+      }
+      if (args.property === 'KAFKA_SSL_KEY_FILE' && env.KAFKA_SSL_CERT_FILE !== '') {
+        return 'is required with KAFKA_SSL_CERT_FILE (a client certificate and its key go together)';
+      }
+      return undefined;
+    }
+    if (!env.KAFKA_SSL) return 'is set but KAFKA_SSL is not true';
+    if (args.property === 'KAFKA_SSL_KEY_PASSPHRASE_FILE' && env.KAFKA_SSL_KEY_FILE === '') {
+      return 'is set without KAFKA_SSL_KEY_FILE';
+    }
+    return undefined;
+  }
+}
+
+/**
  * The hub's settings, read once from the process environment at start-up.
  *
  * Produced by {@link loadEnv}; every field is validated, so code holding an `Env` can rely on it.
@@ -207,6 +241,31 @@ export class Env {
   /** A file holding the hub's Kafka password (trailing white space ignored). */
   @Validate(KafkaSaslConstraint)
   KAFKA_SASL_PASSWORD_FILE = '';
+
+  /**
+   * Connect to Kafka over TLS (`SASL_SSL` with a SASL mechanism, `SSL` without). The broker's
+   * certificate must be signed by `KAFKA_SSL_CA_FILE` (or, without it, a CA Node trusts) and name
+   * the host of `KAFKA_BROKERS`; that check is never off.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  /** PEM file of the CA certificate(s) the broker's certificate must chain to. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_CA_FILE = '';
+
+  /** PEM file of the hub's client certificate (mutual TLS); its key in `KAFKA_SSL_KEY_FILE`. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_CERT_FILE = '';
+
+  /** PEM file of the client certificate's private key. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_KEY_FILE = '';
+
+  /** A file holding the passphrase of an encrypted `KAFKA_SSL_KEY_FILE`. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_KEY_PASSPHRASE_FILE = '';
 
   /** Kafka client id of the hub. */
   @IsString()
@@ -516,6 +575,13 @@ export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
   KAFKA_SASL_USERNAME: "the hub's Kafka user (with a mechanism)",
   KAFKA_SASL_PASSWORD_FILE: 'file holding its password, read at start-up',
   KAFKA_SASL_PASSWORD: 'or the password itself (never echoed); not both',
+  KAFKA_SSL:
+    "connect over TLS (`SASL_SSL` with a mechanism, else `SSL`); the broker's certificate and name are always checked",
+  KAFKA_SSL_CA_FILE:
+    "PEM of the CA(s) that signed the broker's certificate; empty: Node's trusted CAs",
+  KAFKA_SSL_CERT_FILE: "PEM of the hub's client certificate (mutual TLS), checked at start-up",
+  KAFKA_SSL_KEY_FILE: 'PEM of its private key, which must match it',
+  KAFKA_SSL_KEY_PASSPHRASE_FILE: 'file holding the passphrase of an encrypted key',
   KAFKA_CLIENT_ID: 'Kafka client id',
   KAFKA_CONSUMER_GROUP:
     "consumer group in which the hub's instances share the partner topics (`referral-hub.from.CC`)",
