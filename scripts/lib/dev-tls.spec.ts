@@ -43,7 +43,7 @@ describe(ensureDevTls.name, () => {
     );
     expect(broker.checkHost('localhost')).toBe('localhost');
     const hub = cert(tls.clients.get('referral-hub')?.certFile ?? '');
-    expect(hub.subject).toBe('CN=referral-hub\nO=Mekong Referral Hub development');
+    expect(hub.subject).toBe('O=Mekong Referral Hub development\nCN=referral-hub');
     expect(hub.ca).toBe(false);
     expect(hub.verify(ca.publicKey)).toBe(true);
     const expired = cert(tls.expiredClient.certFile);

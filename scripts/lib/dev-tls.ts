@@ -190,7 +190,9 @@ export async function ensureDevTls(
   const created: string[] = [];
   const at = now.getTime();
   const days = (n: number): Date => new Date(at + n * DAY_MS);
-  const subject = (cn: string): string => `CN=${cn}, O=Mekong Referral Hub development`;
+  // Encoded O first, CN last, as is usual: Java (and so Kafka's principal mapping) shows the
+  // names in reverse, RFC 2253 order, `CN=partner-TH,O=Mekong Referral Hub development`.
+  const subject = (cn: string): string => `O=Mekong Referral Hub development, CN=${cn}`;
 
   const ensureCa = async (name: string): Promise<Issued> => {
     const files = filesOf(dir, name);
@@ -223,7 +225,9 @@ export async function ensureDevTls(
         found.checkIssued(ca.cert) &&
         found.verify(ca.cert.publicKey)
       : found !== undefined && healthy(found, ca.cert, at);
-    if (!usable) {
+    // Issued with other names (an older version of this set-up) counts as missing.
+    const named = found?.subject === request.subject.split(', ').join('\n');
+    if (!usable || !named) {
       await issue(files, {
         ...request,
         ca: false,

@@ -119,8 +119,9 @@ function readClientCertificate(
   return { cert, key, ...(passphrase !== undefined && { passphrase }) };
 }
 
+/** The subject as Kafka and Java show it (RFC 2253 order: the most specific name first). */
 function subjectOf(cert: X509Certificate): string {
-  return cert.subject.split('\n').join(', ');
+  return cert.subject.split('\n').reverse().join(', ');
 }
 
 function isoDate(text: string): string {
