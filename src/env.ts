@@ -103,12 +103,8 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-/**
- * The SASL credentials go together: with a mechanism, a user name and exactly one of the password
- * and the password file; without one, none of them (a set password would be silently unused).
- */
-@ValidatorConstraint({ name: 'kafkaSasl' })
-class KafkaSaslConstraint implements ValidatorConstraintInterface {
+/** A rule over several variables: `problem` says what is wrong with one of them, if anything. */
+abstract class CrossFieldConstraint implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
     return this.problem(value, args) === undefined;
   }
@@ -117,7 +113,16 @@ class KafkaSaslConstraint implements ValidatorConstraintInterface {
     return this.problem(args.value, args) ?? '';
   }
 
-  private problem(value: unknown, args: ValidationArguments): string | undefined {
+  protected abstract problem(value: unknown, args: ValidationArguments): string | undefined;
+}
+
+/**
+ * The SASL credentials go together: with a mechanism, a user name and exactly one of the password
+ * and the password file; without one, none of them (a set password would be silently unused).
+ */
+@ValidatorConstraint({ name: 'kafkaSasl' })
+class KafkaSaslConstraint extends CrossFieldConstraint {
+  protected problem(value: unknown, args: ValidationArguments): string | undefined {
     const env = args.object as Env;
     const set = typeof value === 'string' && value !== '';
     // A mechanism we do not know is its own error; the rest cannot be judged against it.
@@ -150,16 +155,8 @@ class KafkaSaslConstraint implements ValidatorConstraintInterface {
  * the client certificate and its key go together, the key's passphrase only with a key.
  */
 @ValidatorConstraint({ name: 'kafkaSsl' })
-class KafkaSslConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    return this.problem(value, args) === undefined;
-  }
-
-  defaultMessage(args: ValidationArguments): string {
-    return this.problem(args.value, args) ?? '';
-  }
-
-  private problem(value: unknown, args: ValidationArguments): string | undefined {
+class KafkaSslConstraint extends CrossFieldConstraint {
+  protected problem(value: unknown, args: ValidationArguments): string | undefined {
     const env = args.object as Env;
     const set = typeof value === 'string' && value !== '';
     if (!set) {

@@ -310,8 +310,7 @@ function loginOf(
   },
   env: Readonly<Record<string, string | undefined>>,
 ): SimulatorLogin | undefined | string {
-  const given = (flag: string | undefined, name: string): string | undefined =>
-    flag ?? (env[name] === '' ? undefined : env[name]);
+  const given = givenIn(env);
   const mechanism = given(values['sasl-mechanism'], 'PARTNER_KAFKA_SASL_MECHANISM');
   const username = given(values['sasl-username'], 'PARTNER_KAFKA_SASL_USERNAME');
   const passwordFile = given(values['sasl-password-file'], 'PARTNER_KAFKA_SASL_PASSWORD_FILE');
@@ -343,8 +342,7 @@ function tlsOf(
   },
   env: Readonly<Record<string, string | undefined>>,
 ): SimulatorTls | undefined | string {
-  const given = (flag: string | undefined, name: string): string | undefined =>
-    flag ?? nonEmpty(env[name]);
+  const given = givenIn(env);
   const caFile = given(values['ssl-ca-file'], 'PARTNER_KAFKA_SSL_CA_FILE');
   const certFile = given(values['ssl-cert-file'], 'PARTNER_KAFKA_SSL_CERT_FILE');
   const keyFile = given(values['ssl-key-file'], 'PARTNER_KAFKA_SSL_KEY_FILE');
@@ -367,6 +365,12 @@ function tlsOf(
 
 /** The development CA (`npm run keys`), relative to the repository, where the simulator runs. */
 const DEV_CA_FILE = '.dev/tls/ca.pem';
+
+/** A flag's value, else the variable `name` of `env` unless it is empty. */
+function givenIn(env: Readonly<Record<string, string | undefined>>) {
+  return (flag: string | undefined, name: string): string | undefined =>
+    flag ?? nonEmpty(env[name]);
+}
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);
