@@ -93,8 +93,8 @@ export async function infraUp(
 }
 
 /**
- * The credentials `status` may try: the recorded mode's when its credentials exist (tls needs
- * the development CA as well); generating none that are missing.
+ * The credentials `status` may try: none before the set-up made any; else the SCRAM users, over
+ * TLS with the development CA once that exists (a scram broker answers them the same).
  */
 async function statusSecurity(): Promise<BrokerSecurity> {
   const root = repoRoot();

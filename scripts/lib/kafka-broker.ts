@@ -746,7 +746,7 @@ async function applySecurity(opts: BrokerOptions): Promise<StartResult['acls']> 
 }
 
 /**
- * Formats `dataDir` for the wanted mode when it is not formatted yet, or (scram) was formatted
+ * Formats `dataDir` for the wanted mode when it is not formatted yet, or (scram, tls) was formatted
  * with other SCRAM users: those live in the metadata log, so only a fresh format changes them.
  */
 async function ensureFormatted(
@@ -800,13 +800,14 @@ async function ensureFormatted(
 
 /**
  * Makes sure a broker in `opts.security`'s mode answers on `opts.host:opts.port`, with exactly the
- * wanted ACLs (scram mode), starting one when needed.
+ * wanted ACLs (scram and tls modes), starting one when needed.
  *
  * - Our broker (from the pid file) in the wanted mode: reused (waited for while it boots).
  * - Our broker in another mode: restarted in the wanted mode (`onOtherMode: 'restart'`), or a
  *   {@link BrokerModeError} saying what to do (`'refuse'`).
- * - A broker someone else started: reused when it serves the wanted mode (with our credentials,
- *   in scram mode), else a {@link BrokerModeError}: it is never silently used in the wrong mode.
+ * - A broker someone else started: reused when it serves the wanted mode (taking our
+ *   credentials in scram and tls modes, showing a certificate of our CA in tls mode), else a
+ *   {@link BrokerModeError}: it is never silently used in the wrong mode.
  */
 export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const p = paths(opts);
@@ -875,7 +876,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const libs = await ensureKafkaJars(opts);
   mkdirSync(p.logsDir, { recursive: true });
   mkdirSync(p.dataDir, { recursive: true });
-  // In scram mode the file holds the admin's password: readable by its owner only.
+  // In scram and tls modes the file holds the admin's password: readable by its owner only.
   writeFileSync(p.props, serverProperties(opts, p.dataDir), { mode: 0o600 });
   chmodSync(p.props, 0o600);
   writeFileSync(p.log4j, LOG4J_PROPERTIES);
@@ -981,7 +982,7 @@ export async function stopBroker(opts: BrokerOptions): Promise<{ stopped: boolea
 
 /**
  * The broker this checkout started (if any, with its recorded mode) and what answers on the
- * port. `opts.security` supplies the credentials to try (scram mode).
+ * port. `opts.security` supplies the credentials to try (scram and tls modes).
  */
 export async function brokerStatus(opts: BrokerOptions): Promise<BrokerStatus> {
   const p = paths(opts);
