@@ -6,6 +6,7 @@ import { redact } from '../src/database/ensure-database';
 import { loadEnv } from '../src/env';
 import { loadPartyRegistry } from '../src/parties/party-registry';
 import { ensureDevKeys } from './lib/dev-keys-setup';
+import { DEV_TLS_DIR } from './lib/dev-tls';
 import {
   KAFKA_VERSION,
   brokerStatus,
@@ -20,13 +21,14 @@ import {
   localSecurity,
   principalName,
   securityModeOf,
+  tlsListenerPorts,
   type BrokerSecurity,
   type KafkaSecurityMode,
 } from './lib/kafka-security';
 import { repoRoot } from './lib/repo-root';
 
 const USAGE =
-  'usage: [KAFKA_SECURITY=plaintext|scram] npm run infra:up | npm run infra:down | npm run infra:status';
+  'usage: [KAFKA_SECURITY=plaintext|scram|tls] npm run infra:up | npm run infra:down | npm run infra:status';
 
 /**
  * Local infrastructure: development keys, the Kafka broker (from Maven Central jars) in the mode
@@ -41,10 +43,10 @@ export async function infraUp(
   const created = await ensureDevKeys();
   console.log(
     created.length > 0
-      ? `keys: generated ${created.join(', ')} in .dev/keys`
-      : 'keys: development keys present in .dev/keys',
+      ? `keys: generated ${created.join(', ')} in .dev`
+      : 'keys: development keys present in .dev/keys and .dev/tls',
   );
-  const security = localSecurity(mode);
+  const security = await localSecurity(mode);
   const broker = defaultBrokerOptions(security, 'restart');
   const result = await startBroker(broker);
   console.log(
@@ -54,13 +56,22 @@ export async function infraUp(
   );
   if (result.acls) {
     const { created: added, deleted } = result.acls;
+    const over = security.mode === 'tls' ? ' over TLS' : '';
     console.log(
-      `kafka: SASL/SCRAM-SHA-512 with ACLs (${added} created, ${deleted} deleted); the hub logs in with`,
+      `kafka: SASL/SCRAM-SHA-512${over} with ACLs (${added} created, ${deleted} deleted); the hub logs in with`,
     );
     const env = Object.entries(hubKafkaEnv(security)).map(([name, value]) =>
       name.endsWith('_FILE') ? `${name}=${relative(process.cwd(), value)}` : `${name}=${value}`,
     );
     console.log(`  ${env.join(' ')}`);
+    if (security.mode === 'tls') {
+      const ports = tlsListenerPorts(broker.port);
+      console.log(
+        `kafka: listeners SASL_SSL ${broker.host}:${ports.saslSsl}, SSL with client certificates ` +
+          `${broker.host}:${ports.ssl}, SASL_PLAINTEXT ${broker.host}:${ports.saslPlaintext}; ` +
+          `certificates in ${DEV_TLS_DIR}`,
+      );
+    }
   }
   try {
     const report = await migrateDatabase(databaseUrl);
@@ -81,8 +92,11 @@ export async function infraUp(
   return { startedBroker: !result.reused, security };
 }
 
-/** The credentials `status` may try: the scram ones when they exist, without generating any. */
-function statusSecurity(): BrokerSecurity {
+/**
+ * The credentials `status` may try: none before the set-up made any; else the SCRAM users, over
+ * TLS with the development CA once that exists (a scram broker answers them the same).
+ */
+async function statusSecurity(): Promise<BrokerSecurity> {
   const root = repoRoot();
   const registry = loadPartyRegistry(join(root, 'config'));
   const adminFile = join(
@@ -90,9 +104,9 @@ function statusSecurity(): BrokerSecurity {
     DEV_KAFKA_DIR,
     `${principalName(registry.hub.kafkaPrincipal)}.password`,
   );
-  return existsSync(adminFile)
-    ? localBrokerSecurity('scram', root, registry).security
-    : { mode: 'plaintext' };
+  if (!existsSync(adminFile)) return { mode: 'plaintext' };
+  const mode = existsSync(join(root, DEV_TLS_DIR, 'ca.pem')) ? 'tls' : 'scram';
+  return (await localBrokerSecurity(mode, root, registry)).security;
 }
 
 async function main(command: string | undefined): Promise<number> {
@@ -109,13 +123,15 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     }
     case 'status': {
-      const status = await brokerStatus(defaultBrokerOptions(statusSecurity()));
+      const status = await brokerStatus(defaultBrokerOptions(await statusSecurity()));
       const listening =
         status.listening === undefined
           ? 'not answering'
           : status.listening === 'scram-other-credentials'
             ? 'answering in scram mode, but refusing the credentials in .dev/kafka'
-            : `answering in ${status.listening} mode`;
+            : status.listening === 'tls-other-credentials'
+              ? 'answering in tls mode, but not to the credentials in .dev/kafka and .dev/tls'
+              : `answering in ${status.listening} mode`;
       const ours = status.running
         ? ` (started here in ${status.recordedMode ?? '?'} mode, pid ${status.pid ?? '?'})`
         : '';

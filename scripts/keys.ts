@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 
-/** `npm run keys`: generates the missing development keys into .dev/keys (also done by infra:up). */
+/** `npm run keys`: generates the missing development keys and certificates into .dev (also done by infra:up). */
 ensureDevKeys().then(
   (created) => {
     console.log(
       created.length > 0
         ? `keys: generated ${created.join(', ')}`
-        : 'keys: all present in .dev/keys',
+        : 'keys: all present in .dev/keys and .dev/tls',
     );
   },
   (error: unknown) => {

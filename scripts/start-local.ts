@@ -10,10 +10,10 @@ import { runOrThrow, step } from './lib/step';
 
 /**
  * The simulator's flags to log in as its country's principal with the development password, in
- * scram mode; none in plaintext.
+ * scram and tls modes (over TLS, trusting the development CA, in tls mode); none in plaintext.
  */
 function simulatorLogin(security: BrokerSecurity, principal: string | undefined): string[] {
-  if (security.mode !== 'scram' || principal === undefined) return [];
+  if (security.mode === 'plaintext' || principal === undefined) return [];
   const name = principalName(principal);
   const user = security.users.find((u) => u.name === name);
   if (user === undefined) throw new Error(`no development credentials for ${principal}`);
@@ -24,6 +24,7 @@ function simulatorLogin(security: BrokerSecurity, principal: string | undefined)
     name,
     '--sasl-password-file',
     user.passwordFile,
+    ...(security.mode === 'tls' ? ['--ssl-ca-file', security.tls.caFile] : []),
   ];
 }
 

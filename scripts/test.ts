@@ -9,7 +9,7 @@ import { appRoleUrl } from './lib/app-role';
 import { chromiumPath } from './lib/chromium';
 import { ensureDevKeys } from './lib/dev-keys-setup';
 import { defaultBrokerOptions, startBroker, stopBroker } from './lib/kafka-broker';
-import { hubKafkaEnv, localSecurity } from './lib/kafka-security';
+import { NO_KAFKA_LOGIN, hubKafkaEnv, localSecurity } from './lib/kafka-security';
 import { run, runOrThrow, step } from './lib/step';
 import { faultBasePort, runFaultTests } from './test-faults';
 
@@ -27,8 +27,10 @@ function asAppRole(ownerUrl: string): string {
 /**
  * `npm test`: the whole suite CI runs — format, lint, types, build, then unit, integration,
  * end-to-end and browser tests (Debian's Chromium) against a real PostgreSQL and a real Kafka
- * broker in scram mode (SASL/SCRAM and ACLs, as partners meet it): the hub logs in with its
- * credentials, test partners as their country's principal; then the benchmark's smoke run, then the fault tests on their own broker
+ * broker in tls mode (SASL/SCRAM over TLS and ACLs, as partners meet it, plus SSL with client
+ * certificates and SASL_PLAINTEXT listeners for the ACL tests): the hub logs in with its
+ * credentials over SASL_SSL, test partners as their country's principal; then the benchmark's
+ * smoke run, then the fault tests on their own broker
  * and database (`--skip-faults` leaves them out; so does a jest pattern, which means a targeted
  * run). Starts the broker when none is running and stops it afterwards, so no JVM is left behind;
  * reuses one of the same mode that was running, and refuses (saying what to do) one of the other
@@ -63,13 +65,13 @@ async function main(): Promise<number> {
   await step('build (nest build)', () => runOrThrow('npx', ['nest', 'build']));
   await step('build (web console, vite)', () => runOrThrow('npm', ['run', '-s', 'build:console']));
   await step('development keys', ensureDevKeys);
-  const security = localSecurity('scram');
+  const security = await localSecurity('tls');
   const broker = defaultBrokerOptions(security, 'refuse');
-  const started = await step('kafka broker (scram mode)', async () => {
+  const started = await step('kafka broker (tls mode)', async () => {
     const result = await startBroker(broker);
     console.log(
       result.reused
-        ? '  reusing the scram broker already listening'
+        ? '  reusing the tls broker already listening'
         : `  started (ready in ${(result.readyMs / 1000).toFixed(1)} s)`,
     );
     return !result.reused;
@@ -96,7 +98,7 @@ async function main(): Promise<number> {
       DATABASE_ADMIN_URL: TEST_DATABASE_URL,
       KAFKA_BROKERS: `${broker.host}:${broker.port}`,
       // The hub's login; whatever KAFKA_SASL_* the shell had would be for another broker.
-      KAFKA_SASL_PASSWORD: '',
+      ...NO_KAFKA_LOGIN,
       ...hubKafkaEnv(security),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     };

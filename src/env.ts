@@ -103,12 +103,8 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-/**
- * The SASL credentials go together: with a mechanism, a user name and exactly one of the password
- * and the password file; without one, none of them (a set password would be silently unused).
- */
-@ValidatorConstraint({ name: 'kafkaSasl' })
-class KafkaSaslConstraint implements ValidatorConstraintInterface {
+/** A rule over several variables: `problem` says what is wrong with one of them, if anything. */
+abstract class CrossFieldConstraint implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
     return this.problem(value, args) === undefined;
   }
@@ -117,7 +113,16 @@ class KafkaSaslConstraint implements ValidatorConstraintInterface {
     return this.problem(args.value, args) ?? '';
   }
 
-  private problem(value: unknown, args: ValidationArguments): string | undefined {
+  protected abstract problem(value: unknown, args: ValidationArguments): string | undefined;
+}
+
+/**
+ * The SASL credentials go together: with a mechanism, a user name and exactly one of the password
+ * and the password file; without one, none of them (a set password would be silently unused).
+ */
+@ValidatorConstraint({ name: 'kafkaSasl' })
+class KafkaSaslConstraint extends CrossFieldConstraint {
+  protected problem(value: unknown, args: ValidationArguments): string | undefined {
     const env = args.object as Env;
     const set = typeof value === 'string' && value !== '';
     // A mechanism we do not know is its own error; the rest cannot be judged against it.
@@ -142,6 +147,32 @@ class KafkaSaslConstraint implements ValidatorConstraintInterface {
       default:
         return undefined;
     }
+  }
+}
+
+/**
+ * The TLS files go with `KAFKA_SSL=true` (a file named without it would be silently unused), and
+ * the client certificate and its key go together, the key's passphrase only with a key.
+ */
+@ValidatorConstraint({ name: 'kafkaSsl' })
+class KafkaSslConstraint extends CrossFieldConstraint {
+  protected problem(value: unknown, args: ValidationArguments): string | undefined {
+    const env = args.object as Env;
+    const set = typeof value === 'string' && value !== '';
+    if (!set) {
+      if (args.property === 'KAFKA_SSL_CERT_FILE' && env.KAFKA_SSL_KEY_FILE !== '') {
+        return 'is required with KAFKA_SSL_KEY_FILE (a client certificate and its key go together)';
+      }
+      if (args.property === 'KAFKA_SSL_KEY_FILE' && env.KAFKA_SSL_CERT_FILE !== '') {
+        return 'is required with KAFKA_SSL_CERT_FILE (a client certificate and its key go together)';
+      }
+      return undefined;
+    }
+    if (!env.KAFKA_SSL) return 'is set but KAFKA_SSL is not true';
+    if (args.property === 'KAFKA_SSL_KEY_PASSPHRASE_FILE' && env.KAFKA_SSL_KEY_FILE === '') {
+      return 'is set without KAFKA_SSL_KEY_FILE';
+    }
+    return undefined;
   }
 }
 
@@ -207,6 +238,31 @@ export class Env {
   /** A file holding the hub's Kafka password (trailing white space ignored). */
   @Validate(KafkaSaslConstraint)
   KAFKA_SASL_PASSWORD_FILE = '';
+
+  /**
+   * Connect to Kafka over TLS (`SASL_SSL` with a SASL mechanism, `SSL` without). The broker's
+   * certificate must be signed by `KAFKA_SSL_CA_FILE` (or, without it, a CA Node trusts) and name
+   * the host of `KAFKA_BROKERS`; that check is never off.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  /** PEM file of the CA certificate(s) the broker's certificate must chain to. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_CA_FILE = '';
+
+  /** PEM file of the hub's client certificate (mutual TLS); its key in `KAFKA_SSL_KEY_FILE`. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_CERT_FILE = '';
+
+  /** PEM file of the client certificate's private key. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_KEY_FILE = '';
+
+  /** A file holding the passphrase of an encrypted `KAFKA_SSL_KEY_FILE`. */
+  @Validate(KafkaSslConstraint)
+  KAFKA_SSL_KEY_PASSPHRASE_FILE = '';
 
   /** Kafka client id of the hub. */
   @IsString()
@@ -516,6 +572,13 @@ export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
   KAFKA_SASL_USERNAME: "the hub's Kafka user (with a mechanism)",
   KAFKA_SASL_PASSWORD_FILE: 'file holding its password, read at start-up',
   KAFKA_SASL_PASSWORD: 'or the password itself (never echoed); not both',
+  KAFKA_SSL:
+    "connect over TLS (`SASL_SSL` with a mechanism, else `SSL`); the broker's certificate and name are always checked",
+  KAFKA_SSL_CA_FILE:
+    "PEM of the CA(s) that signed the broker's certificate; empty: Node's trusted CAs",
+  KAFKA_SSL_CERT_FILE: "PEM of the hub's client certificate (mutual TLS), checked at start-up",
+  KAFKA_SSL_KEY_FILE: 'PEM of its private key, which must match it',
+  KAFKA_SSL_KEY_PASSPHRASE_FILE: 'file holding the passphrase of an encrypted key',
   KAFKA_CLIENT_ID: 'Kafka client id',
   KAFKA_CONSUMER_GROUP:
     "consumer group in which the hub's instances share the partner topics (`referral-hub.from.CC`)",

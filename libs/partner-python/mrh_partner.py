@@ -187,17 +187,8 @@ class Partner:
         own = load_jwk(args.key)
         self.key = Ed25519PrivateKey.from_private_bytes(b64url_decode(own["d"]))
         self.kid: str = own["kid"]
-        login: dict[str, str] = {"bootstrap.servers": args.brokers}
-        username = os.environ.get("MRH_KAFKA_USERNAME")
-        if username:
-            login.update(
-                {
-                    "security.protocol": "SASL_PLAINTEXT",
-                    "sasl.mechanisms": "SCRAM-SHA-512",
-                    "sasl.username": username,
-                    "sasl.password": os.environ.get("MRH_KAFKA_PASSWORD", ""),
-                }
-            )
+        login = kafka_login(args)
+        username = os.environ.get("MRH_KAFKA_USERNAME") or args.principal
         self.consumer = Consumer(
             {
                 **login,
@@ -307,6 +298,38 @@ class Partner:
         say(sent=event["id"], type=type_, referralseq=seen)
 
 
+def kafka_login(args: argparse.Namespace) -> dict[str, str]:
+    """librdkafka's connection settings: SCRAM when MRH_KAFKA_USERNAME is set, TLS with --ca-file.
+
+    SASL_PLAINTEXT, SASL_SSL (SCRAM over TLS) or SSL (a client certificate instead of a password;
+    the broker takes the certificate's CN as our principal). Over TLS the broker's certificate is
+    always verified, its host name included (librdkafka's default since 2.0; set here anyway).
+    """
+    login: dict[str, str] = {"bootstrap.servers": args.brokers}
+    username = os.environ.get("MRH_KAFKA_USERNAME")
+    tls = args.ca_file is not None or args.cert_file is not None
+    if username:
+        login.update(
+            {
+                "security.protocol": "SASL_SSL" if tls else "SASL_PLAINTEXT",
+                "sasl.mechanisms": "SCRAM-SHA-512",
+                "sasl.username": username,
+                "sasl.password": os.environ.get("MRH_KAFKA_PASSWORD", ""),
+            }
+        )
+    elif tls:
+        login["security.protocol"] = "SSL"
+    if tls:
+        login["ssl.endpoint.identification.algorithm"] = "https"
+        login["enable.ssl.certificate.verification"] = "true"
+        if args.ca_file is not None:
+            login["ssl.ca.location"] = args.ca_file
+        if args.cert_file is not None:
+            login["ssl.certificate.location"] = args.cert_file
+            login["ssl.key.location"] = args.key_file
+    return login
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--country", required=True, help="ISO 3166 code, e.g. VN")
@@ -316,7 +339,15 @@ def main() -> int:
     parser.add_argument("--hub-key", required=True, help="the hub's public JWK (Ed25519)")
     parser.add_argument("--key", required=True, help="our private JWK (Ed25519, with kid)")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up after seconds")
+    parser.add_argument("--ca-file", help="PEM of the CA of the broker's certificate: connect over TLS")
+    parser.add_argument("--cert-file", help="our client certificate (PEM): SSL with it, no password")
+    parser.add_argument("--key-file", help="its private key (PEM)")
+    parser.add_argument(
+        "--principal", help="our Kafka principal's name, for consumer groups (default: the login's)"
+    )
     args = parser.parse_args()
+    if (args.cert_file is None) != (args.key_file is None):
+        parser.error("--cert-file and --key-file go together")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return Partner(args).run(args.timeout)
 

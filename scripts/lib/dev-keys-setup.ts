@@ -11,13 +11,17 @@ import {
   ensureMasterKey,
 } from '../../src/auth/dev-keys';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
+import { ensureDevTls } from './dev-tls';
+import { devTlsClients } from './kafka-security';
 import { repoRoot } from './repo-root';
 
 /**
  * Generates the development keys that are missing: the token issuer's, the hub's event-signing
  * key, one per partner country (`partner-CC`), one witness key per partner country (`witness-CC`,
- * with its cosigner verifier key in `witness-CC.vkey`) and the master key of personal data at
- * rest. Never overwrites an existing key.
+ * with its cosigner verifier key in `witness-CC.vkey`), the master key of personal data at
+ * rest, and the development PKI of the broker's tls mode in .dev/tls (`tls/…`: see
+ * {@link ensureDevTls}, which renews only what is missing, expiring or signed by an older CA).
+ * Never overwrites an existing key.
  */
 export async function ensureDevKeys(): Promise<string[]> {
   const dir = join(repoRoot(), DEV_KEYS_DIR);
@@ -30,6 +34,8 @@ export async function ensureDevKeys(): Promise<string[]> {
   }
   for (const country of countries) created.push(...(await ensureWitnessKey(dir, country)));
   if (ensureMasterKey(dir).created) created.push(DEV_DATA_MASTER_KEY);
+  const tls = await ensureDevTls(repoRoot(), devTlsClients(registry));
+  created.push(...tls.created.map((name) => `tls/${name}`));
   return created;
 }
 

@@ -39,4 +39,41 @@ describe(serverProperties.name, () => {
     expect(props.some((l) => l.includes('PLAINTEXT:PLAINTEXT'))).toBe(false);
     expect(props.some((l) => l.includes('User:ANONYMOUS'))).toBe(false);
   });
+
+  it('adds SASL_SSL, SSL with client certificates and SASL_PLAINTEXT listeners in tls mode', () => {
+    const tls = {
+      caFile: '/pki/ca.pem',
+      brokerKeystoreFile: '/pki/broker.keystore.pem',
+      clients: new Map(),
+      impersonated: 'partner-TH',
+      otherCaFile: '/pki/other-ca.pem',
+      otherCaClient: { certFile: '', keyFile: '' },
+      expiredClient: { certFile: '', keyFile: '' },
+    };
+    const security = { mode: 'tls' as const, admin, users: [admin], acls: [], tls };
+    const props = lines(serverProperties({ ...listeners, security }, '/d'));
+
+    expect(props).toEqual(
+      expect.arrayContaining([
+        'listeners=SASL_SSL://127.0.0.1:19292,SSL://127.0.0.1:19294,' +
+          'SASL_PLAINTEXT://127.0.0.1:19295,CONTROLLER://127.0.0.1:19293',
+        'advertised.listeners=SASL_SSL://127.0.0.1:19292,SSL://127.0.0.1:19294,' +
+          'SASL_PLAINTEXT://127.0.0.1:19295',
+        'listener.security.protocol.map=' +
+          'SASL_SSL:SASL_SSL,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+        'ssl.keystore.type=PEM',
+        'ssl.keystore.location=/pki/broker.keystore.pem',
+        'ssl.truststore.type=PEM',
+        'ssl.truststore.location=/pki/ca.pem',
+        'listener.name.ssl.ssl.client.auth=required',
+        'allow.everyone.if.no.acl.found=false',
+        'super.users=User:referral-hub',
+      ]),
+    );
+    expect(props.filter((l) => l.includes('sasl.jaas.config') && l.includes('Scram'))).toHaveLength(
+      2,
+    );
+    expect(props.some((l) => l.includes('PLAINTEXT:PLAINTEXT'))).toBe(false);
+    expect(props.some((l) => /^ssl\.client\.auth=/.test(l))).toBe(false);
+  });
 });

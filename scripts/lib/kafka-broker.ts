@@ -19,11 +19,14 @@ import {
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { tlsErrorCode } from '../../src/kafka/kafka-tls';
 import {
+  KAFKA_SECURITY_MODES,
   SCRAM_MECHANISM,
   saslOf,
   syncAcls,
+  tlsListenerPorts,
   type BrokerSecurity,
   type KafkaSecurityMode,
 } from './kafka-security';
@@ -59,8 +62,12 @@ export interface StartResult {
   acls?: { created: number; deleted: number };
 }
 
-/** What is listening on the broker's port, as far as a client can tell. */
-export type ListenerMode = KafkaSecurityMode | 'scram-other-credentials';
+/**
+ * What is listening on the broker's port, as far as a client can tell; `-other-credentials`: a
+ * broker of that mode that refuses our SCRAM login (or, in tls mode, whose certificate our
+ * development CA did not sign).
+ */
+export type ListenerMode = KafkaSecurityMode | 'scram-other-credentials' | 'tls-other-credentials';
 
 export interface BrokerStatus {
   pid?: number;
@@ -137,7 +144,10 @@ function paths(opts: BrokerOptions) {
   const logsDir = path.join(stateDir, 'logs');
   // One data directory per mode: storage formatted without SCRAM users cannot serve the scram
   // mode, and switching back and forth must not wipe the other mode's topics and offsets.
-  const dataDir = path.join(stateDir, opts.security.mode === 'scram' ? 'data-scram' : 'data');
+  const dataDir = path.join(
+    stateDir,
+    opts.security.mode === 'plaintext' ? 'data' : `data-${opts.security.mode}`,
+  );
   return {
     stateDir,
     libs: path.join(versionDir(opts), 'libs'),
@@ -279,14 +289,20 @@ export async function kafkaClasspath(
   return classpath(await ensureKafkaJars(opts));
 }
 
-/** How one probe went: the broker served metadata, refused our credentials, or said nothing. */
+/**
+ * How one probe went: the broker served metadata, refused our credentials (or showed a
+ * certificate our CA did not sign), or said nothing.
+ */
 type ProbeResult = 'answers' | 'bad-credentials' | 'silent';
+
+/** How a client logs in: SASL and TLS settings in kafkajs's spelling. */
+type ClientSecurity = Pick<KafkaConfig, 'sasl' | 'ssl'>;
 
 async function probe(
   host: string,
   port: number,
   timeoutMs: number,
-  sasl: SASLOptions | undefined,
+  login: ClientSecurity,
 ): Promise<ProbeResult> {
   const admin = new Kafka({
     clientId: 'kafka-broker-probe',
@@ -295,7 +311,7 @@ async function probe(
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
-    ...(sasl !== undefined && { sasl }),
+    ...login,
   }).admin();
   try {
     // An open TCP port proves nothing; only a metadata round trip shows Kafka is serving.
@@ -303,7 +319,8 @@ async function probe(
     const cluster = await admin.describeCluster();
     return cluster.brokers.length > 0 ? 'answers' : 'silent';
   } catch (error) {
-    return (error as Error).name === 'KafkaJSSASLAuthenticationError'
+    return (error as Error).name === 'KafkaJSSASLAuthenticationError' ||
+      tlsErrorCode(error) !== undefined
       ? 'bad-credentials'
       : 'silent';
   } finally {
@@ -311,9 +328,23 @@ async function probe(
   }
 }
 
-/** The SASL settings a client of the broker needs in `security`'s mode (none in plaintext). */
-function clientSasl(security: BrokerSecurity): SASLOptions | undefined {
-  return security.mode === 'scram' ? saslOf(security.admin) : undefined;
+/**
+ * How the scripts' admin client logs in to the port `KAFKA_BROKERS` names in `security`'s mode:
+ * nothing in plaintext, SCRAM in scram mode, SCRAM over TLS trusting the development CA in tls
+ * mode.
+ */
+function adminLogin(security: BrokerSecurity): ClientSecurity {
+  switch (security.mode) {
+    case 'plaintext':
+      return {};
+    case 'scram':
+      return { sasl: saslOf(security.admin) };
+    case 'tls':
+      return {
+        sasl: saslOf(security.admin),
+        ssl: { ca: [readFileSync(security.tls.caFile, 'utf8')] },
+      };
+  }
 }
 
 /** True when the broker answers a metadata request, logging in as `security` says. */
@@ -323,12 +354,14 @@ export async function brokerAnswers(
   timeoutMs: number,
   security: BrokerSecurity = { mode: 'plaintext' },
 ): Promise<boolean> {
-  return (await probe(host, port, timeoutMs, clientSasl(security))) === 'answers';
+  return (await probe(host, port, timeoutMs, adminLogin(security))) === 'answers';
 }
 
 /**
  * What serves on `host:port`: a plaintext listener answers a client without SASL; a SASL
- * listener closes on it, and answers (our SCRAM users) or refuses (someone else's) a SCRAM login.
+ * listener closes on it, and answers (our SCRAM users) or refuses (someone else's) a SCRAM login;
+ * a TLS listener closes on both, and answers SCRAM over TLS (trusting our CA) or shows a
+ * certificate our CA did not sign.
  */
 export async function listenerMode(
   host: string,
@@ -336,14 +369,25 @@ export async function listenerMode(
   timeoutMs: number,
   security: BrokerSecurity,
 ): Promise<ListenerMode | undefined> {
-  if ((await probe(host, port, timeoutMs, undefined)) === 'answers') return 'plaintext';
+  if ((await probe(host, port, timeoutMs, {})) === 'answers') return 'plaintext';
   // Without users of our own, any login will do to tell a SCRAM listener from no broker.
-  const sasl = clientSasl(security) ?? saslOf({ name: 'probe', password: 'probe' });
-  switch (await probe(host, port, timeoutMs, sasl)) {
+  const ours = adminLogin(security);
+  const sasl = ours.sasl ?? saslOf({ name: 'probe', password: 'probe' });
+  switch (await probe(host, port, timeoutMs, { sasl })) {
     case 'answers':
       return 'scram';
     case 'bad-credentials':
       return security.mode === 'scram' ? 'scram-other-credentials' : 'scram';
+    case 'silent':
+      break;
+  }
+  // Without our CA, Node's own trust store: a development broker's certificate fails it, which
+  // still shows a TLS listener is there.
+  switch (await probe(host, port, timeoutMs, { sasl, ssl: ours.ssl ?? true })) {
+    case 'answers':
+      return 'tls';
+    case 'bad-credentials':
+      return security.mode === 'tls' ? 'tls-other-credentials' : 'tls';
     case 'silent':
       return undefined;
   }
@@ -439,34 +483,89 @@ function listenerProperties(
         'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
         'inter.broker.listener.name=PLAINTEXT',
       ];
-    case 'scram': {
-      const { name, password } = security.admin;
+    case 'tls':
+      return tlsListenerProperties(opts, security);
+    case 'scram':
       return [
         `listeners=SASL_PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
         `advertised.listeners=SASL_PLAINTEXT://${host}:${port}`,
-        // The controller listener authenticates too: KRaft controllers also answer admin
-        // requests (KIP-919), so an open PLAINTEXT controller port with ANONYMOUS as super user
-        // would let anyone on the machine around the ACLs. SCRAM users live in the metadata the
-        // controller serves, so it cannot use SCRAM itself: PLAIN, with the admin as only user.
         'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
-        'inter.broker.listener.name=SASL_PLAINTEXT',
-        `sasl.enabled.mechanisms=${SCRAM_MECHANISM}`,
-        `sasl.mechanism.inter.broker.protocol=${SCRAM_MECHANISM}`,
-        `listener.name.sasl_plaintext.${SCRAM_MECHANISM.toLowerCase()}.sasl.jaas.config=` +
-          `org.apache.kafka.common.security.scram.ScramLoginModule required ` +
-          `username="${name}" password="${password}";`,
-        'sasl.mechanism.controller.protocol=PLAIN',
-        'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
-        'listener.name.controller.plain.sasl.jaas.config=' +
-          'org.apache.kafka.common.security.plain.PlainLoginModule required ' +
-          `username="${name}" password="${password}" user_${name}="${password}";`,
-        'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-        // Deny by default: a principal may do only what an ACL allows it.
-        'allow.everyone.if.no.acl.found=false',
-        `super.users=User:${name}`,
+        ...securedProperties(security.admin, ['SASL_PLAINTEXT']),
       ];
-    }
   }
+}
+
+/**
+ * What scram and tls modes share: SCRAM on the SASL listeners named (the broker's own traffic on
+ * the first), an authenticated controller listener, and deny-by-default ACLs with the admin as
+ * super user.
+ */
+function securedProperties(
+  admin: { name: string; password: string },
+  saslListeners: readonly [string, ...string[]],
+): string[] {
+  const { name, password } = admin;
+  return [
+    `inter.broker.listener.name=${saslListeners[0]}`,
+    `sasl.enabled.mechanisms=${SCRAM_MECHANISM}`,
+    `sasl.mechanism.inter.broker.protocol=${SCRAM_MECHANISM}`,
+    ...saslListeners.map(
+      (listener) =>
+        `listener.name.${listener.toLowerCase()}.${SCRAM_MECHANISM.toLowerCase()}.sasl.jaas.config=` +
+        'org.apache.kafka.common.security.scram.ScramLoginModule required ' +
+        `username="${name}" password="${password}";`,
+    ),
+    // The controller listener authenticates too: KRaft controllers also answer admin requests
+    // (KIP-919), so an open PLAINTEXT controller port with ANONYMOUS as super user would let
+    // anyone on the machine around the ACLs. SCRAM users live in the metadata the controller
+    // serves, so it cannot use SCRAM itself: PLAIN, with the admin as only user.
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    'listener.name.controller.plain.sasl.jaas.config=' +
+      'org.apache.kafka.common.security.plain.PlainLoginModule required ' +
+      `username="${name}" password="${password}" user_${name}="${password}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    // Deny by default: a principal may do only what an ACL allows it.
+    'allow.everyone.if.no.acl.found=false',
+    `super.users=User:${name}`,
+  ];
+}
+
+/**
+ * The listeners of tls mode ({@link tlsListenerPorts}): SASL_SSL where `KAFKA_BROKERS` points,
+ * SSL requiring a client certificate (its CN becomes the principal, so the same `User:<name>`
+ * ACLs apply), and SASL_PLAINTEXT, which also carries the broker's own traffic. The key store
+ * and trust store are the development PKI's PEM files (Kafka 2.7+, KIP-651).
+ */
+function tlsListenerProperties(
+  opts: Pick<BrokerOptions, 'host' | 'port' | 'controllerPort'>,
+  security: Extract<BrokerSecurity, { mode: 'tls' }>,
+): string[] {
+  const { host, controllerPort } = opts;
+  const ports = tlsListenerPorts(opts.port);
+  const clients = [
+    `SASL_SSL://${host}:${ports.saslSsl}`,
+    `SSL://${host}:${ports.ssl}`,
+    `SASL_PLAINTEXT://${host}:${ports.saslPlaintext}`,
+  ];
+  return [
+    `listeners=${[...clients, `CONTROLLER://${host}:${controllerPort}`].join(',')}`,
+    `advertised.listeners=${clients.join(',')}`,
+    'listener.security.protocol.map=' +
+      'SASL_SSL:SASL_SSL,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    ...securedProperties(security.admin, ['SASL_PLAINTEXT', 'SASL_SSL']),
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${security.tls.brokerKeystoreFile}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${security.tls.caFile}`,
+    'ssl.enabled.protocols=TLSv1.3,TLSv1.2',
+    // Mutual TLS on the SSL listener only; SASL_SSL clients prove who they are with SCRAM.
+    'listener.name.ssl.ssl.client.auth=required',
+    // `CN=partner-TH,O=Mekong Referral Hub development` is User:partner-TH; any other subject
+    // keeps its whole DN as its name, which no ACL names, so it may do nothing.
+    'ssl.principal.mapping.rules=' +
+      'RULE:^CN=([A-Za-z0-9._-]+),O=Mekong Referral Hub development$/$1/,DEFAULT',
+  ];
 }
 
 /** The broker's configuration in `opts.security`'s mode, storing its logs in `dataDir`. */
@@ -544,10 +643,14 @@ async function waitUntilReady(
   return false;
 }
 
-/** The mode a broker of ours was started in, with the fingerprint of its SCRAM users. */
+/**
+ * The mode a broker of ours was started in, with the fingerprints of its SCRAM users and (tls
+ * mode) of the key store and trust store it read at start.
+ */
 interface ModeRecord {
   mode: KafkaSecurityMode;
   users?: string;
+  tls?: string;
 }
 
 /**
@@ -555,7 +658,7 @@ interface ModeRecord {
  * broker started with them, cannot serve the current credentials and must be redone.
  */
 function usersFingerprint(security: BrokerSecurity): string | undefined {
-  if (security.mode !== 'scram') return undefined;
+  if (security.mode === 'plaintext') return undefined;
   const hash = createHash('sha256');
   for (const user of [...security.users].sort((a, b) => a.name.localeCompare(b.name))) {
     hash.update(`${user.name}\0${user.password}\n`);
@@ -563,18 +666,38 @@ function usersFingerprint(security: BrokerSecurity): string | undefined {
   return hash.digest('hex');
 }
 
+/**
+ * A digest of the broker's key store and trust store: a broker started before the development
+ * PKI was renewed still serves the old certificate, which clients of the new CA refuse.
+ */
+function tlsFingerprint(security: BrokerSecurity): string | undefined {
+  if (security.mode !== 'tls') return undefined;
+  const hash = createHash('sha256');
+  for (const file of [security.tls.brokerKeystoreFile, security.tls.caFile]) {
+    hash.update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
 function wantedRecord(security: BrokerSecurity): ModeRecord {
   const users = usersFingerprint(security);
-  return users === undefined ? { mode: security.mode } : { mode: security.mode, users };
+  const tls = tlsFingerprint(security);
+  return {
+    mode: security.mode,
+    ...(users !== undefined && { users }),
+    ...(tls !== undefined && { tls }),
+  };
 }
 
 function readModeRecord(modeFile: string): ModeRecord {
   try {
     const record = JSON.parse(readFileSync(modeFile, 'utf8')) as Partial<ModeRecord>;
-    if (record.mode === 'plaintext' || record.mode === 'scram') {
-      return record.users === undefined
-        ? { mode: record.mode }
-        : { mode: record.mode, users: record.users };
+    if (record.mode !== undefined && KAFKA_SECURITY_MODES.includes(record.mode)) {
+      return {
+        mode: record.mode,
+        ...(record.users !== undefined && { users: record.users }),
+        ...(record.tls !== undefined && { tls: record.tls }),
+      };
     }
   } catch {
     // Missing: a broker started before modes existed, which was always plaintext.
@@ -583,30 +706,36 @@ function readModeRecord(modeFile: string): ModeRecord {
 }
 
 function sameRecord(a: ModeRecord, b: ModeRecord): boolean {
-  return a.mode === b.mode && a.users === b.users;
+  return a.mode === b.mode && a.users === b.users && a.tls === b.tls;
 }
 
 function describeRecord(record: ModeRecord, wanted: ModeRecord): string {
-  return record.mode === wanted.mode
+  if (record.mode !== wanted.mode) return `${record.mode} mode`;
+  return record.users !== wanted.users
     ? `${record.mode} mode with other SCRAM users (the passwords in .dev/kafka changed)`
-    : `${record.mode} mode`;
+    : `${record.mode} mode with other certificates (the development PKI in .dev/tls changed)`;
 }
 
 function describeListener(mode: ListenerMode): string {
-  return mode === 'scram-other-credentials'
-    ? 'scram mode, refusing the credentials in .dev/kafka'
-    : `${mode} mode`;
+  switch (mode) {
+    case 'scram-other-credentials':
+      return 'scram mode, refusing the credentials in .dev/kafka';
+    case 'tls-other-credentials':
+      return 'tls mode, with a certificate the CA in .dev/tls did not sign or refusing the credentials in .dev/kafka';
+    default:
+      return `${mode} mode`;
+  }
 }
 
-/** Brings the broker's ACLs to the wanted ones (scram mode); nothing to do in plaintext. */
+/** Brings the broker's ACLs to the wanted ones (scram and tls modes); none in plaintext. */
 async function applySecurity(opts: BrokerOptions): Promise<StartResult['acls']> {
   const { security } = opts;
-  if (security.mode !== 'scram') return undefined;
+  if (security.mode === 'plaintext') return undefined;
   const admin = new Kafka({
     clientId: 'kafka-broker-setup',
     brokers: [`${opts.host}:${opts.port}`],
     logLevel: logLevel.NOTHING,
-    sasl: saslOf(security.admin),
+    ...adminLogin(security),
   }).admin();
   await admin.connect();
   try {
@@ -617,7 +746,7 @@ async function applySecurity(opts: BrokerOptions): Promise<StartResult['acls']> 
 }
 
 /**
- * Formats `dataDir` for the wanted mode when it is not formatted yet, or (scram) was formatted
+ * Formats `dataDir` for the wanted mode when it is not formatted yet, or (scram, tls) was formatted
  * with other SCRAM users: those live in the metadata log, so only a fresh format changes them.
  */
 async function ensureFormatted(
@@ -644,7 +773,7 @@ async function ensureFormatted(
   // Passwords on a command line are briefly visible to local users; they are development
   // credentials of a broker bound to 127.0.0.1, and StorageTool has no other way to take them.
   const scramUsers =
-    opts.security.mode === 'scram'
+    opts.security.mode !== 'plaintext'
       ? opts.security.users.flatMap((user) => [
           '--add-scram',
           `${SCRAM_MECHANISM}=[name=${user.name},password=${user.password}]`,
@@ -671,13 +800,14 @@ async function ensureFormatted(
 
 /**
  * Makes sure a broker in `opts.security`'s mode answers on `opts.host:opts.port`, with exactly the
- * wanted ACLs (scram mode), starting one when needed.
+ * wanted ACLs (scram and tls modes), starting one when needed.
  *
  * - Our broker (from the pid file) in the wanted mode: reused (waited for while it boots).
  * - Our broker in another mode: restarted in the wanted mode (`onOtherMode: 'restart'`), or a
  *   {@link BrokerModeError} saying what to do (`'refuse'`).
- * - A broker someone else started: reused when it serves the wanted mode (with our credentials,
- *   in scram mode), else a {@link BrokerModeError}: it is never silently used in the wrong mode.
+ * - A broker someone else started: reused when it serves the wanted mode (taking our
+ *   credentials in scram and tls modes, showing a certificate of our CA in tls mode), else a
+ *   {@link BrokerModeError}: it is never silently used in the wrong mode.
  */
 export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const p = paths(opts);
@@ -734,7 +864,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
     if (existingPid !== undefined) rmSync(p.pidFile, { force: true });
   }
 
-  for (const port of [opts.port, opts.controllerPort]) {
+  for (const port of brokerPorts(opts)) {
     if (await portAcceptsTcp(opts.host, port, 1_000)) {
       throw new Error(
         `kafka: ${opts.host}:${port} is already in use by something that is not a Kafka broker ` +
@@ -746,7 +876,7 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   const libs = await ensureKafkaJars(opts);
   mkdirSync(p.logsDir, { recursive: true });
   mkdirSync(p.dataDir, { recursive: true });
-  // In scram mode the file holds the admin's password: readable by its owner only.
+  // In scram and tls modes the file holds the admin's password: readable by its owner only.
   writeFileSync(p.props, serverProperties(opts, p.dataDir), { mode: 0o600 });
   chmodSync(p.props, 0o600);
   writeFileSync(p.log4j, LOG4J_PROPERTIES);
@@ -810,6 +940,13 @@ export async function startBroker(opts: BrokerOptions): Promise<StartResult> {
   throw new Error(`kafka: broker on ${where} did not start: ${why}\n${logs}`);
 }
 
+/** Every port the broker of `opts` listens on. */
+function brokerPorts(opts: BrokerOptions): number[] {
+  if (opts.security.mode !== 'tls') return [opts.port, opts.controllerPort];
+  const { ssl, saslPlaintext } = tlsListenerPorts(opts.port);
+  return [opts.port, opts.controllerPort, ssl, saslPlaintext];
+}
+
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
@@ -845,7 +982,7 @@ export async function stopBroker(opts: BrokerOptions): Promise<{ stopped: boolea
 
 /**
  * The broker this checkout started (if any, with its recorded mode) and what answers on the
- * port. `opts.security` supplies the credentials to try (scram mode).
+ * port. `opts.security` supplies the credentials to try (scram and tls modes).
  */
 export async function brokerStatus(opts: BrokerOptions): Promise<BrokerStatus> {
   const p = paths(opts);

@@ -30,7 +30,7 @@ describe(securityModeOf.name, () => {
   });
 
   it('refuses a mode it does not know, naming the variable', () => {
-    expect(() => securityModeOf('tls')).toThrow('KAFKA_SECURITY="tls" is not a mode');
+    expect(() => securityModeOf('ssl')).toThrow('KAFKA_SECURITY="ssl" is not a mode');
   });
 });
 
@@ -157,19 +157,19 @@ describe(ensureDevKafkaCredentials.name, () => {
 });
 
 describe(localBrokerSecurity.name, () => {
-  it('needs nothing in plaintext mode', () => {
+  it('needs nothing in plaintext mode', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dev-kafka-'));
 
-    const { security } = localBrokerSecurity('plaintext', root, registry);
+    const { security } = await localBrokerSecurity('plaintext', root, registry);
 
     expect(security).toEqual({ mode: 'plaintext' });
     expect(hubKafkaEnv(security)).toEqual({});
   });
 
-  it('makes the hub the admin and gives the hub its password file in scram mode', () => {
+  it('makes the hub the admin and gives the hub its password file in scram mode', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dev-kafka-'));
 
-    const { security } = localBrokerSecurity('scram', root, registry);
+    const { security } = await localBrokerSecurity('scram', root, registry);
 
     expect(security.mode === 'scram' && security.users.map((u) => u.name)).toEqual([
       'referral-hub',
@@ -182,6 +182,30 @@ describe(localBrokerSecurity.name, () => {
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
       KAFKA_SASL_USERNAME: 'referral-hub',
       KAFKA_SASL_PASSWORD_FILE: join(root, '.dev', 'kafka', 'referral-hub.password'),
+    });
+  });
+
+  it('adds the development PKI in tls mode, the hub trusting its CA over SASL_SSL', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dev-kafka-'));
+
+    const { security, created } = await localBrokerSecurity('tls', root, registry);
+
+    if (security.mode !== 'tls') throw new Error('not tls');
+    const tlsDir = join(root, '.dev', 'tls');
+    expect([...security.tls.clients.keys()]).toEqual([
+      'partner-CN',
+      'partner-KH',
+      'partner-TH',
+      'partner-VN',
+      'referral-hub',
+    ]);
+    expect(created).toEqual(expect.arrayContaining(['tls/ca', 'tls/broker', 'tls/referral-hub']));
+    expect(hubKafkaEnv(security)).toEqual({
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'referral-hub',
+      KAFKA_SASL_PASSWORD_FILE: join(root, '.dev', 'kafka', 'referral-hub.password'),
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: join(tlsDir, 'ca.pem'),
     });
   });
 });

@@ -13,12 +13,30 @@ import {
   type Admin,
 } from 'kafkajs';
 import { loadPartyRegistry, type PartyRegistry } from '../../src/parties/party-registry';
+import { ensureDevTls, type DevTls } from './dev-tls';
 import { repoRoot } from './repo-root';
 
-/** How the local broker's client listener is secured. */
-export type KafkaSecurityMode = 'plaintext' | 'scram';
+/**
+ * How the local broker's client listeners are secured: `plaintext`; `scram` (SASL/SCRAM over
+ * SASL_PLAINTEXT, with ACLs); `tls` (the same logins and ACLs over SASL_SSL, plus an SSL listener
+ * taking client certificates and a SASL_PLAINTEXT one; see {@link tlsListenerPorts}).
+ */
+export type KafkaSecurityMode = 'plaintext' | 'scram' | 'tls';
 
-export const KAFKA_SECURITY_MODES: readonly KafkaSecurityMode[] = ['plaintext', 'scram'];
+export const KAFKA_SECURITY_MODES: readonly KafkaSecurityMode[] = ['plaintext', 'scram', 'tls'];
+
+/**
+ * The client listeners of a broker in `tls` mode whose first port is `port` (the one
+ * `KAFKA_BROKERS` names; `port + 1` is the controller's): SASL_SSL there, SSL with client
+ * certificates on `port + 2`, SASL_PLAINTEXT on `port + 3`.
+ */
+export function tlsListenerPorts(port: number): {
+  saslSsl: number;
+  ssl: number;
+  saslPlaintext: number;
+} {
+  return { saslSsl: port, ssl: port + 2, saslPlaintext: port + 3 };
+}
 
 /** The only SASL mechanism the local broker offers in `scram` mode. */
 export const SCRAM_MECHANISM = 'SCRAM-SHA-512';
@@ -190,53 +208,74 @@ export function localAcls(registry: PartyRegistry): AclEntry[] {
   });
 }
 
+/** The logins and ACLs of a broker with security on (`scram` and `tls` modes). */
+export interface BrokerLogins {
+  /** Super user: the scripts' admin work (ACLs, probes) runs as this principal. */
+  readonly admin: ScramUser;
+  /** Every SCRAM user created at format time, the admin among them. */
+  readonly users: readonly ScramUser[];
+  /** The ACLs the broker must hold, exactly. */
+  readonly acls: readonly AclEntry[];
+}
+
 /** How the local broker is secured, with what it needs to be set up that way. */
 export type BrokerSecurity =
   | { readonly mode: 'plaintext' }
-  | {
-      readonly mode: 'scram';
-      /** Super user: the scripts' admin work (ACLs, probes) runs as this principal. */
-      readonly admin: ScramUser;
-      /** Every SCRAM user created at format time, the admin among them. */
-      readonly users: readonly ScramUser[];
-      /** The ACLs the broker must hold, exactly. */
-      readonly acls: readonly AclEntry[];
-    };
+  | ({ readonly mode: 'scram' } & BrokerLogins)
+  | ({
+      readonly mode: 'tls';
+      /** The development PKI (.dev/tls): the broker's key store, the CA it and clients trust. */
+      readonly tls: DevTls;
+    } & BrokerLogins);
 
-/** The security of the local broker in `mode`, for the registry in `<root>/config`. */
-export function localBrokerSecurity(
+/**
+ * The security of the local broker in `mode`, for the registry in `<root>/config`, generating
+ * the missing development credentials (and, in `tls` mode, certificates).
+ */
+export async function localBrokerSecurity(
   mode: KafkaSecurityMode,
   root: string,
   registry: PartyRegistry,
-): { security: BrokerSecurity; created: string[] } {
+): Promise<{ security: BrokerSecurity; created: string[] }> {
   if (mode === 'plaintext') return { security: { mode }, created: [] };
   const { principals, created } = ensureDevKafkaCredentials(root, registry);
-  return {
-    security: {
-      mode,
-      admin: principals.admin,
-      users: [principals.admin, ...principals.partners.map((p) => p.user)],
-      acls: localAcls(registry),
-    },
-    created,
+  const logins: BrokerLogins = {
+    admin: principals.admin,
+    users: [principals.admin, ...principals.partners.map((p) => p.user)],
+    acls: localAcls(registry),
   };
+  if (mode === 'scram') return { security: { mode, ...logins }, created };
+  const pki = await ensureDevTls(root, devTlsClients(registry));
+  const certificates = pki.created.map((name) => `tls/${name}`);
+  return { security: { mode, tls: pki.tls, ...logins }, created: [...created, ...certificates] };
+}
+
+/**
+ * The principal names that get a development client certificate: partner systems first (the
+ * first is the one the negative tests impersonate), then the hub.
+ */
+export function devTlsClients(registry: PartyRegistry): string[] {
+  const partners = registry.partnerCountries().map((country) => {
+    const system = registry.partnerSystem(country);
+    if (system === undefined) throw new Error(`no partner system for ${country}`);
+    return principalName(system.kafkaPrincipal);
+  });
+  return [...partners, principalName(registry.hub.kafkaPrincipal)];
 }
 
 /**
  * The local broker's security in `mode`, generating the development credentials it needs into
- * .dev/kafka (scram mode) and saying so.
+ * .dev/kafka and .dev/tls and saying so.
  */
-export function localSecurity(mode: KafkaSecurityMode): BrokerSecurity {
+export async function localSecurity(mode: KafkaSecurityMode): Promise<BrokerSecurity> {
   const root = repoRoot();
-  const { security, created } = localBrokerSecurity(
+  const { security, created } = await localBrokerSecurity(
     mode,
     root,
     loadPartyRegistry(join(root, 'config')),
   );
   if (created.length > 0) {
-    console.log(
-      `kafka: generated development credentials ${created.join(', ')} in ${DEV_KAFKA_DIR}`,
-    );
+    console.log(`kafka: generated development credentials ${created.join(', ')} in .dev`);
   }
   return security;
 }
@@ -297,16 +336,19 @@ export async function syncAcls(
 }
 
 /**
- * The hub's settings (src/env.ts) for logging in to the local broker in `security`'s mode; none
- * in plaintext mode.
+ * The hub's settings (src/env.ts) for logging in to the local broker in `security`'s mode: none
+ * in plaintext mode; SCRAM in scram mode; SCRAM over TLS, trusting the development CA, in tls
+ * mode (the hub connects to the SASL_SSL listener, the port `KAFKA_BROKERS` names).
  */
 export function hubKafkaEnv(security: BrokerSecurity): Record<string, string> {
-  if (security.mode !== 'scram') return {};
-  return {
+  if (security.mode === 'plaintext') return {};
+  const login = {
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: security.admin.name,
     KAFKA_SASL_PASSWORD_FILE: security.admin.passwordFile,
   };
+  if (security.mode === 'scram') return login;
+  return { ...login, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: security.tls.caFile };
 }
 
 /**
@@ -320,4 +362,9 @@ export const NO_KAFKA_LOGIN: Readonly<Record<string, string>> = Object.freeze({
   KAFKA_SASL_USERNAME: '',
   KAFKA_SASL_PASSWORD: '',
   KAFKA_SASL_PASSWORD_FILE: '',
+  KAFKA_SSL: 'false',
+  KAFKA_SSL_CA_FILE: '',
+  KAFKA_SSL_CERT_FILE: '',
+  KAFKA_SSL_KEY_FILE: '',
+  KAFKA_SSL_KEY_PASSPHRASE_FILE: '',
 });

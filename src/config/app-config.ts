@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import type { KafkaLogin } from './kafka-login';
+import type { KafkaTlsSettings } from './kafka-tls-settings';
 import type { PartyRegistry } from '../parties/party-registry';
 
 /**
@@ -12,6 +13,8 @@ export class AppConfig {
     readonly registry: PartyRegistry,
     /** How the hub logs in to Kafka (from `KAFKA_SASL_*`); undefined for plaintext. */
     readonly kafkaSasl?: KafkaLogin,
+    /** How the hub connects over TLS (from `KAFKA_SSL*`, files checked); undefined: no TLS. */
+    readonly kafkaTls?: KafkaTlsSettings,
   ) {}
 
   /** Origins allowed cross-origin; empty when CORS is closed. */

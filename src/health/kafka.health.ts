@@ -1,7 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { KafkaProbeResult } from '../kafka/kafka-client';
 import { KafkaGateway } from '../kafka/kafka-gateway';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
+
+function downMessage(probe: Exclude<KafkaProbeResult, { up: true }>): string {
+  switch (probe.reason) {
+    case 'authentication-failed':
+      return "the Kafka cluster refuses the hub's credentials (KAFKA_SASL_*)";
+    case 'tls':
+      return probe.detail;
+    case 'unreachable':
+      return 'the Kafka cluster does not answer';
+  }
+}
 
 /** Kafka is ready when the cluster answers a metadata request and the hub's topics exist. */
 @Injectable()
@@ -15,14 +27,7 @@ export class KafkaHealthIndicator {
   async check(key: 'kafka'): Promise<HealthIndicatorResult<'kafka'>> {
     const session = this.health.check(key);
     const probe = await this.kafka.probe(2000);
-    if (!probe.up) {
-      return session.down({
-        message:
-          probe.reason === 'authentication-failed'
-            ? "the Kafka cluster refuses the hub's credentials (KAFKA_SASL_*)"
-            : 'the Kafka cluster does not answer',
-      });
-    }
+    if (!probe.up) return session.down({ message: downMessage(probe) });
     if (!this.topics.isProvisioned) {
       return session.down({ message: "the hub's topics are not created yet" });
     }

@@ -78,6 +78,11 @@ export interface GroupConsumer {
   stop(): Promise<void>;
 }
 
-/** What a probe of the cluster found; `reason` tells a refused login from a silent cluster. */
+/**
+ * What a probe of the cluster found; `reason` tells a refused login or a failed TLS handshake
+ * (`detail` says which side refused what) from a silent cluster.
+ */
 export type KafkaProbeResult =
-  { up: true } | { up: false; reason: 'unreachable' | 'authentication-failed' };
+  | { up: true }
+  | { up: false; reason: 'unreachable' | 'authentication-failed' }
+  | { up: false; reason: 'tls'; detail: string };

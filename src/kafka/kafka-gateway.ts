@@ -1,6 +1,8 @@
-import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
 import type { KafkaLogin } from '../config/kafka-login';
+import type { KafkaTlsSettings } from '../config/kafka-tls-settings';
 import type {
   GroupConsumer,
   GroupConsumerOptions,
@@ -12,6 +14,7 @@ import type {
 import { KafkajsGroupConsumer } from './kafkajs-group-consumer';
 import { KafkajsProducer } from './kafkajs-producer';
 import { kafkaLogCreator } from './kafka-log';
+import { explainTlsFailure } from './kafka-tls';
 
 /** How the hub reaches the Kafka cluster. */
 export interface KafkaGatewayOptions {
@@ -20,6 +23,8 @@ export interface KafkaGatewayOptions {
   logger: PinoLogger;
   /** SASL login (`KAFKA_SASL_*`); plaintext without. */
   sasl?: KafkaLogin;
+  /** TLS (`KAFKA_SSL*`); none without. */
+  tls?: KafkaTlsSettings;
 }
 
 /**
@@ -42,8 +47,18 @@ export class KafkaGateway {
       // long after the broker is back, and the bench's outage drain waited on it for ~25 s.
       // Waits of at most 3 s resume work within seconds of the broker's return.
       retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 3000 },
-      ...(options.sasl !== undefined && { sasl: saslOf(options.sasl) }),
+      ...loginOf(options),
     });
+  }
+
+  /**
+   * What to log about a failed Kafka operation: for a failed TLS handshake, which side refused
+   * what and the setting to look at (a bare "connection error" would be retried in the dark);
+   * otherwise the error's own message.
+   */
+  describeFailure(error: unknown): string {
+    const tls = this.options.tls && explainTlsFailure(error, this.options.tls);
+    return tls ?? (error instanceof Error ? error.message : String(error));
   }
 
   /** A producer that writes with `acks=all` (see {@link KafkaProducer}). */
@@ -73,7 +88,7 @@ export class KafkaGateway {
       requestTimeout: timeoutMs,
       logLevel: logLevel.NOTHING,
       retry: { retries: 0 },
-      ...(this.options.sasl !== undefined && { sasl: saslOf(this.options.sasl) }),
+      ...loginOf(this.options),
     });
     const admin = probe.admin();
     let timer: NodeJS.Timeout | undefined;
@@ -90,6 +105,8 @@ export class KafkaGateway {
         );
       return await Promise.race([answered, timeout]);
     } catch (error) {
+      const tls = this.options.tls && explainTlsFailure(error, this.options.tls);
+      if (tls !== undefined) return { up: false, reason: 'tls', detail: tls };
       return (error as Error).name === 'KafkaJSSASLAuthenticationError'
         ? { up: false, reason: 'authentication-failed' }
         : unreachable;
@@ -116,6 +133,32 @@ export class KafkaGateway {
       await admin.disconnect();
     }
   }
+}
+
+/**
+ * kafkajs's SASL and TLS settings of the gateway's options. The broker's certificate is always
+ * verified (chain and host name): there is no switch to turn that off.
+ */
+function loginOf(options: KafkaGatewayOptions): Pick<KafkaConfig, 'sasl' | 'ssl'> {
+  const { sasl, tls } = options;
+  return {
+    ...(sasl !== undefined && { sasl: saslOf(sasl) }),
+    ...(tls !== undefined && { ssl: tlsOf(tls) }),
+  };
+}
+
+/** Node's TLS options of the hub's settings. */
+export function tlsOf(tls: KafkaTlsSettings): ConnectionOptions {
+  const client = tls.clientCertificate;
+  return {
+    rejectUnauthorized: true,
+    ...(tls.ca !== undefined && { ca: tls.ca }),
+    ...(client !== undefined && {
+      cert: client.cert,
+      key: client.key,
+      ...(client.passphrase !== undefined && { passphrase: client.passphrase }),
+    }),
+  };
 }
 
 /** kafkajs's spelling of a login: a union keyed by mechanism. */

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { EnvError, type Env } from '../env';
+import type { Env } from '../env';
 import type { KafkaLogin } from '../config/kafka-login';
+import { readSettingFile, settingError } from './setting-file';
 
 /**
  * The hub's Kafka login from the validated settings: none for `KAFKA_SASL_MECHANISM=none`, else
@@ -20,22 +20,13 @@ export function kafkaSaslOptions(env: Env): KafkaLogin | undefined {
 }
 
 function readPasswordFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new EnvError(
-      `invalid environment variable KAFKA_SASL_PASSWORD_FILE=${JSON.stringify(file)}: cannot ` +
-        `read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ` +
-        '`KAFKA_SECURITY=scram npm run infra:up` generates the development credentials',
-    );
-  }
+  const text = readSettingFile(
+    'KAFKA_SASL_PASSWORD_FILE',
+    file,
+    '; `KAFKA_SECURITY=scram npm run infra:up` generates the development credentials',
+  );
   // A file written by `echo` ends in a newline that is no part of the password.
   const password = text.replace(/[\r\n]+$/, '');
-  if (password === '') {
-    throw new EnvError(
-      `invalid environment variable KAFKA_SASL_PASSWORD_FILE=${JSON.stringify(file)}: the file is empty`,
-    );
-  }
+  if (password === '') throw settingError('KAFKA_SASL_PASSWORD_FILE', file, 'the file is empty');
   return password;
 }

@@ -17,6 +17,7 @@ import { TopicProvisioner } from './topic-provisioner';
           clientId: config.env.KAFKA_CLIENT_ID,
           logger,
           ...(config.kafkaSasl !== undefined && { sasl: config.kafkaSasl }),
+          ...(config.kafkaTls !== undefined && { tls: config.kafkaTls }),
         }),
     },
     TopicProvisioner,

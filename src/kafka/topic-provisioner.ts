@@ -71,7 +71,7 @@ export class TopicProvisioner implements OnApplicationBootstrap, OnApplicationSh
     } catch (error) {
       const delay = Math.min(30000, 500 * 2 ** Math.min(attempt, 6));
       this.logger.warn(
-        `cannot create Kafka topics yet (attempt ${attempt}): ${(error as Error).message}; retrying in ${delay} ms`,
+        `cannot create Kafka topics yet (attempt ${attempt}): ${this.kafka.describeFailure(error)}; retrying in ${delay} ms`,
       );
       if (this.isRunning()) this.timer = setTimeout(() => void this.attempt(attempt + 1), delay);
     }

@@ -7,12 +7,16 @@ import {
   startBroker,
   type BrokerOptions,
 } from '../../scripts/lib/kafka-broker';
-import { localBrokerSecurity, type BrokerSecurity } from '../../scripts/lib/kafka-security';
+import {
+  localBrokerSecurity,
+  tlsListenerPorts,
+  type BrokerSecurity,
+} from '../../scripts/lib/kafka-security';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
 import { KAFKA_BROKERS, SECURED } from '../support/kafka-clients';
 
 /*
- * The scripts' checks of what is already listening, against the suite's own (scram) broker,
+ * The scripts' checks of what is already listening, against the suite's own (tls) broker,
  * seen from a cache folder that has no pid file: a broker "someone else started". None of these
  * starts a JVM.
  */
@@ -32,51 +36,53 @@ function options(security: BrokerSecurity): BrokerOptions {
 }
 
 describe('the local broker scripts, facing a broker that is already listening', () => {
-  const { security: scram } = localBrokerSecurity(
-    'scram',
-    REPO,
-    loadPartyRegistry(join(REPO, 'config')),
-  );
-  const otherUsers: BrokerSecurity =
-    scram.mode === 'scram'
-      ? { ...scram, admin: { ...scram.admin, password: 'not-the-password' } }
-      : scram;
+  let tls: BrokerSecurity;
+  let otherUsers: BrokerSecurity;
 
-  beforeAll(() => {
-    if (!SECURED) throw new Error('this suite needs the broker in scram mode (npm test)');
+  beforeAll(async () => {
+    if (!SECURED) throw new Error('this suite needs the broker in tls mode (npm test)');
+    ({ security: tls } = await localBrokerSecurity(
+      'tls',
+      REPO,
+      loadPartyRegistry(join(REPO, 'config')),
+    ));
+    otherUsers =
+      tls.mode === 'tls' ? { ...tls, admin: { ...tls.admin, password: 'not-the-password' } } : tls;
   });
 
-  it('tells the mode of the listener', async () => {
-    await expect(listenerMode(host, Number(port), 2000, scram)).resolves.toBe('scram');
+  it('tells the mode of each listener', async () => {
+    const { saslPlaintext } = tlsListenerPorts(Number(port));
+    await expect(listenerMode(host, Number(port), 2000, tls)).resolves.toBe('tls');
     await expect(listenerMode(host, Number(port), 2000, otherUsers)).resolves.toBe(
-      'scram-other-credentials',
+      'tls-other-credentials',
     );
     await expect(listenerMode(host, Number(port), 2000, { mode: 'plaintext' })).resolves.toBe(
-      'scram',
+      'tls',
     );
+    await expect(listenerMode(host, saslPlaintext, 2000, tls)).resolves.toBe('scram');
   });
 
-  it('does not take a scram broker for a plaintext one, and says what to do', async () => {
+  it('does not take a tls broker for a plaintext one, and says what to do', async () => {
     const opts = options({ mode: 'plaintext' });
 
     const refusal = startBroker(opts);
 
     await expect(refusal).rejects.toThrow(BrokerModeError);
     await expect(refusal).rejects.toThrow(
-      `a broker this checkout did not start is listening on ${host}:${port} in scram mode, and ` +
+      `a broker this checkout did not start is listening on ${host}:${port} in tls mode, and ` +
         'this needs plaintext mode',
     );
     expect(existsSync(join(opts.cacheDir, 'broker.pid'))).toBe(false);
   });
 
-  it('does not use a scram broker that refuses our credentials', async () => {
+  it('does not use a tls broker that refuses our credentials', async () => {
     await expect(startBroker(options(otherUsers))).rejects.toThrow(
-      'in scram mode, refusing the credentials in .dev/kafka',
+      'in tls mode, with a certificate the CA in .dev/tls did not sign or refusing the credentials in .dev/kafka',
     );
   });
 
-  it('reuses a scram broker that takes our credentials, its ACLs already as planned', async () => {
-    await expect(startBroker(options(scram))).resolves.toEqual({
+  it('reuses a tls broker that takes our credentials, its ACLs already as planned', async () => {
+    await expect(startBroker(options(tls))).resolves.toEqual({
       reused: true,
       readyMs: 0,
       acls: { created: 0, deleted: 0 },

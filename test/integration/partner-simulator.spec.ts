@@ -31,7 +31,13 @@ import {
   Witness,
   victimRepatriationFixture,
 } from '../../libs/partner-simulator/src';
-import { KAFKA_BROKERS, hubKafka, partnerGroupId, partnerSasl } from '../support/kafka-clients';
+import {
+  KAFKA_BROKERS,
+  PARTNER_TLS,
+  hubKafka,
+  partnerGroupId,
+  partnerSasl,
+} from '../support/kafka-clients';
 
 /*
  * The partner simulator against the real broker, without the hub: this test plays the hub (and
@@ -147,6 +153,7 @@ describe('the partner simulator (KH) against the broker, with the test playing t
       country: COUNTRY,
       brokers: KAFKA_BROKERS,
       sasl: partnerSasl(COUNTRY),
+      ...(PARTNER_TLS !== undefined && { ssl: PARTNER_TLS }),
       groupId: simulatorGroup,
       policy: {
         decision: 'accept',

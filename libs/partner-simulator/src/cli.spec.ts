@@ -193,8 +193,48 @@ describe('parseCli', () => {
     });
   });
 
+  describe('TLS', () => {
+    it('is off without --ssl or a file', () => {
+      const result = parseCli(['--country', 'TH'], {});
+
+      expect(result.kind === 'run' && result.config.tls).toBeUndefined();
+    });
+
+    it('takes the CA and the client certificate from the flags, or from PARTNER_KAFKA_SSL_*', () => {
+      const flags = parseCli(
+        [
+          '--country',
+          'TH',
+          '--ssl-ca-file',
+          'ca.pem',
+          '--ssl-cert-file',
+          'c.pem',
+          '--ssl-key-file',
+          'c.key',
+        ],
+        {},
+      );
+      const vars = parseCli(['--country', 'TH'], {
+        PARTNER_KAFKA_SSL: 'true',
+        PARTNER_KAFKA_SSL_CA_FILE: 'ca.pem',
+        PARTNER_KAFKA_SSL_CERT_FILE: 'c.pem',
+        PARTNER_KAFKA_SSL_KEY_FILE: 'c.key',
+      });
+
+      for (const result of [flags, vars]) {
+        expect(result.kind === 'run' && result.config.tls).toEqual({
+          caFile: 'ca.pem',
+          certFile: 'c.pem',
+          keyFile: 'c.key',
+        });
+      }
+    });
+  });
+
   it.each([
     [[], '--country is required'],
+    [['--country', 'TH', '--ssl-cert-file', 'c.pem'], '--ssl-cert-file and --ssl-key-file go'],
+    [['--country', 'TH', '--no-ssl', '--ssl-ca-file', 'ca.pem'], 'given with --no-ssl'],
     [['--country', 'TH', '--sasl-mechanism', 'gssapi'], '--sasl-mechanism must be one of'],
     [['--country', 'TH', '--sasl-username', 'partner-TH'], 'no --sasl-mechanism'],
     [['--country', 'LA'], 'not a partner country'],

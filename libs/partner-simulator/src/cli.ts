@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REJECTION_REASON_CODES, countryOfParty, isPartyCode } from '@hub/contracts';
 import { isValidKeyName } from '@hub/transparency-log';
@@ -21,6 +22,15 @@ export interface SimulatorLogin {
   readonly password?: string;
   /** Else read from this file. */
   readonly passwordFile?: string;
+}
+
+/** TLS to the broker (`--ssl*`); the files are read by `main.ts`. */
+export interface SimulatorTls {
+  /** PEM of the CA that signed the broker's certificate; else Node's trusted CAs. */
+  readonly caFile?: string;
+  /** Our client certificate and key (mutual TLS, the broker's SSL listener). */
+  readonly certFile?: string;
+  readonly keyFile?: string;
 }
 
 /** The witness of the hub's audit log (`--witness-*`); see `witness.ts`. */
@@ -58,6 +68,8 @@ export interface SimulatorConfig {
   readonly hubKeyFile: string;
   /** SASL login; plaintext without. */
   readonly login?: SimulatorLogin;
+  /** TLS; none without. */
+  readonly tls?: SimulatorTls;
   /** The hub's HTTP API, where the witness fetches consistency proofs. */
   readonly hubUrl: string;
   /** A file holding the bearer token for the hub's API; else a development token is minted. */
@@ -113,6 +125,16 @@ referral-hub.from.CC.
   --sasl-password-file F   file holding the password (default: $PARTNER_KAFKA_SASL_PASSWORD_FILE;
                            else $PARTNER_KAFKA_SASL_PASSWORD; else .dev/kafka/partner-CC.password,
                            the development password \`KAFKA_SECURITY=scram npm run infra:up\` makes)
+  --ssl                    connect over TLS (with --sasl-*: SASL_SSL; else SSL), checking the
+                           broker's certificate and name (default: on when $PARTNER_KAFKA_SSL is
+                           true or any --ssl-* file is given)
+  --ssl-ca-file F          PEM of the CA of the broker's certificate (default:
+                           $PARTNER_KAFKA_SSL_CA_FILE, else .dev/tls/ca.pem when it exists,
+                           else Node's trusted CAs)
+  --ssl-cert-file F        our client certificate, PEM (mutual TLS; default
+                           $PARTNER_KAFKA_SSL_CERT_FILE); the local broker in tls mode takes
+                           .dev/tls/partner-CC.pem on its SSL listener (port + 2)
+  --ssl-key-file F         its private key, PEM (default: $PARTNER_KAFKA_SSL_KEY_FILE)
   --help                   this text
 `;
 
@@ -149,6 +171,10 @@ export function parseCli(
         'sasl-mechanism': { type: 'string' },
         'sasl-username': { type: 'string' },
         'sasl-password-file': { type: 'string' },
+        ssl: { type: 'boolean' },
+        'ssl-ca-file': { type: 'string' },
+        'ssl-cert-file': { type: 'string' },
+        'ssl-key-file': { type: 'string' },
         'hub-url': { type: 'string' },
         'hub-token-file': { type: 'string' },
         witness: { type: 'boolean', default: true },
@@ -199,6 +225,8 @@ export function parseCli(
   }
   const login = loginOf(country, values, env);
   if (typeof login === 'string') return { kind: 'error', message: login };
+  const tls = tlsOf(values, env);
+  if (typeof tls === 'string') return { kind: 'error', message: tls };
   const keyFile = values['key-file'];
   const hubUrl = values['hub-url'] ?? nonEmpty(env['PARTNER_HUB_URL']) ?? 'http://127.0.0.1:3000';
   if (!isHttpUrl(hubUrl))
@@ -239,6 +267,7 @@ export function parseCli(
       ...(keyFile !== undefined && { keyFile }),
       hubKeyFile: values['hub-key'],
       ...(login !== undefined && { login }),
+      ...(tls !== undefined && { tls }),
       hubUrl,
       ...(hubTokenFile !== undefined && { hubTokenFile }),
       ...(values.witness && {
@@ -281,8 +310,7 @@ function loginOf(
   },
   env: Readonly<Record<string, string | undefined>>,
 ): SimulatorLogin | undefined | string {
-  const given = (flag: string | undefined, name: string): string | undefined =>
-    flag ?? (env[name] === '' ? undefined : env[name]);
+  const given = givenIn(env);
   const mechanism = given(values['sasl-mechanism'], 'PARTNER_KAFKA_SASL_MECHANISM');
   const username = given(values['sasl-username'], 'PARTNER_KAFKA_SASL_USERNAME');
   const passwordFile = given(values['sasl-password-file'], 'PARTNER_KAFKA_SASL_PASSWORD_FILE');
@@ -299,6 +327,49 @@ function loginOf(
   if (passwordFile !== undefined) return { ...login, passwordFile };
   if (password !== undefined) return { ...login, password };
   return { ...login, passwordFile: `.dev/kafka/partner-${country}.password` };
+}
+
+/**
+ * The TLS the flags and `PARTNER_KAFKA_SSL*` ask for (flags first), none when neither `--ssl`
+ * nor a file is given, or what is wrong. The CA defaults to the development one when it exists.
+ */
+function tlsOf(
+  values: {
+    ssl?: boolean | undefined;
+    'ssl-ca-file'?: string | undefined;
+    'ssl-cert-file'?: string | undefined;
+    'ssl-key-file'?: string | undefined;
+  },
+  env: Readonly<Record<string, string | undefined>>,
+): SimulatorTls | undefined | string {
+  const given = givenIn(env);
+  const caFile = given(values['ssl-ca-file'], 'PARTNER_KAFKA_SSL_CA_FILE');
+  const certFile = given(values['ssl-cert-file'], 'PARTNER_KAFKA_SSL_CERT_FILE');
+  const keyFile = given(values['ssl-key-file'], 'PARTNER_KAFKA_SSL_KEY_FILE');
+  const on =
+    values.ssl ??
+    (env['PARTNER_KAFKA_SSL'] === 'true' ||
+      [caFile, certFile, keyFile].some((file) => file !== undefined));
+  if (!on) {
+    return (caFile ?? certFile ?? keyFile) ? 'an --ssl-* file is given with --no-ssl' : undefined;
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    return '--ssl-cert-file and --ssl-key-file go together';
+  }
+  const ca = caFile ?? (existsSync(DEV_CA_FILE) ? DEV_CA_FILE : undefined);
+  return {
+    ...(ca !== undefined && { caFile: ca }),
+    ...(certFile !== undefined && keyFile !== undefined && { certFile, keyFile }),
+  };
+}
+
+/** The development CA (`npm run keys`), relative to the repository, where the simulator runs. */
+const DEV_CA_FILE = '.dev/tls/ca.pem';
+
+/** A flag's value, else the variable `name` of `env` unless it is empty. */
+function givenIn(env: Readonly<Record<string, string | undefined>>) {
+  return (flag: string | undefined, name: string): string | undefined =>
+    flag ?? nonEmpty(env[name]);
 }
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { createEd25519Verifier } from '@hub/transparency-log';
 import type { SASLOptions } from 'kafkajs';
 import { mintDevToken } from '../../../scripts/lib/dev-token';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const signer = loadSigner(config, log);
   const hubVerifier = loadHubVerifier(config);
   const sasl = loadLogin(config);
+  const ssl = loadTls(config);
   const witness = loadWitness(config, log);
   const system = new PartnerSystem({
     country: config.country,
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     ...(signer !== undefined && { signer }),
     hubVerifier,
     ...(sasl !== undefined && { sasl }),
+    ...(ssl !== undefined && { ssl }),
     ...(witness !== undefined && { witness }),
     log,
   });
@@ -200,6 +203,28 @@ function loadLogin(config: SimulatorConfig): SASLOptions | undefined {
     }
   }
   return { mechanism: login.mechanism, username: login.username, password };
+}
+
+/** The TLS of `--ssl*` / `PARTNER_KAFKA_SSL*`, its files read; the broker is always verified. */
+function loadTls(config: SimulatorConfig): ConnectionOptions | undefined {
+  const tls = config.tls;
+  if (tls === undefined) return undefined;
+  const read = (file: string, what: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `cannot read the ${what} ${file} (${message(error)}); \`npm run keys\` generates the development ones`,
+        { cause: error },
+      );
+    }
+  };
+  return {
+    rejectUnauthorized: true,
+    ...(tls.caFile !== undefined && { ca: read(tls.caFile, 'CA file') }),
+    ...(tls.certFile !== undefined && { cert: read(tls.certFile, 'client certificate') }),
+    ...(tls.keyFile !== undefined && { key: read(tls.keyFile, 'client key') }),
+  };
 }
 
 function message(error: unknown): string {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionOptions } from 'node:tls';
 import {
   EVENT_DATA_CLASSES,
   EVENT_TYPES,
@@ -56,6 +57,11 @@ export interface PartnerSystemOptions {
    * it read `to.<CC>`, write `from.<CC>` and use consumer groups named `<principal>-…`.
    */
   readonly sasl?: SASLOptions;
+  /**
+   * TLS (Node's options: the CA, and our certificate and key on a broker that wants one); none
+   * without. On the local broker in tls mode, a client certificate's CN is the principal.
+   */
+  readonly ssl?: ConnectionOptions;
   /** Signs our events; without one they go unsigned. */
   readonly signer?: EventSigner;
   /**
@@ -112,6 +118,7 @@ export class PartnerSystem {
       clientId: options.clientId ?? `partner-simulator-${country}`,
       brokers: [...options.brokers],
       ...(options.sasl !== undefined && { sasl: options.sasl }),
+      ...(options.ssl !== undefined && { ssl: options.ssl }),
       logLevel: options.kafkaLogLevel ?? logLevel.WARN,
       logCreator:
         () =>
@@ -169,7 +176,8 @@ export class PartnerSystem {
         ` ${this.options.signer ? `signing as ${this.options.signer.kid}` : 'unsigned'},` +
         ` verifying the hub's signatures (kid ${this.options.hubVerifier.kid}),` +
         ` ${this.options.witness ? 'witnessing' : 'not witnessing'} the audit log,` +
-        ` ${this.options.sasl ? `logged in as ${loginName(this.options.sasl)}` : 'plaintext'})`,
+        ` ${this.options.sasl ? `logged in as ${loginName(this.options.sasl)}` : 'no login'}` +
+        ` ${this.options.ssl ? 'over TLS' : 'in plaintext'})`,
     );
   }
 

@@ -72,6 +72,17 @@ describe('the AsyncAPI document', () => {
       { $ref: '#/components/securitySchemes/scramSha512' },
     ]);
     expect(document.components.securitySchemes['scramSha512']?.type).toBe('scramSha512');
+    expect(document.servers['developmentTls']).toMatchObject({
+      host: '127.0.0.1:9092',
+      protocol: 'kafka-secure',
+      security: [{ $ref: '#/components/securitySchemes/scramSha512' }],
+    });
+    expect(document.servers['developmentMtls']).toMatchObject({
+      host: '127.0.0.1:9094',
+      protocol: 'kafka-secure',
+      security: [{ $ref: '#/components/securitySchemes/clientCertificate' }],
+    });
+    expect(document.components.securitySchemes['clientCertificate']?.type).toBe('X509');
     for (const rule of [
       'READ on `referral-hub.to.CC` and `referral-hub.from.CC.dlq`',
       'WRITE on `referral-hub.from.CC`',

@@ -284,8 +284,11 @@ function infoDescription(inputs: AsyncApiInputs): string {
     '## Security',
     '',
     "Where the broker has security on, each partner system logs in as its country's own " +
-      'principal (SASL/SCRAM-SHA-512 on the `developmentScram` server, as `User:partner-CC`), ' +
-      'and its ACLs allow exactly: READ on `referral-hub.to.CC` and `referral-hub.from.CC.dlq`, ' +
+      'principal, `User:partner-CC`: with SASL/SCRAM-SHA-512 (the `developmentScram` server, ' +
+      'and over TLS the `developmentTls` one), or over TLS with a client certificate whose ' +
+      'subject names the principal (`CN=partner-CC`, the `developmentMtls` server). Over TLS the ' +
+      "partner verifies the broker's certificate and host name against the CA the operator " +
+      'gives it. Its ACLs are the same whichever way it connects, and allow allow exactly: READ on `referral-hub.to.CC` and `referral-hub.from.CC.dlq`, ' +
       'WRITE on `referral-hub.from.CC`, and READ on consumer groups whose id begins with the ' +
       "principal's name and a dash (`partner-CC-…`). Everything else is denied, and metadata " +
       "lists only the partner's own topics. Only the hub writes `to` and DLQ topics.",
@@ -359,6 +362,12 @@ function eventRejectedCodeDescription(codes: readonly InboundErrorCodeInfo[]): s
     `- records it cannot use as events (also dead-lettered): ${codeList(codes.filter((c) => c.deadLettered))};`,
     `- well-formed events it cannot apply: ${codeList(codes.filter((c) => !c.deadLettered))}.`,
   ].join('\n');
+}
+
+/** `host:port` with the port moved by `offset` (the local broker's other listeners). */
+function besidePort(hostPort: string, offset: number): string {
+  const at = hostPort.lastIndexOf(':');
+  return `${hostPort.slice(0, at)}:${Number(hostPort.slice(at + 1)) + offset}`;
 }
 
 function message(type: EventType): AsyncApiMessage {
@@ -458,6 +467,7 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
   const operationMessages = (channel: string, names: readonly string[]): AsyncApiReference[] =>
     names.map((name) => ref(`#/channels/${channel}/messages/${name}`));
   const country = { country: ref('#/components/parameters/country') };
+  const developmentBroker = inputs.developmentBroker ?? '127.0.0.1:9092';
 
   const schemas = contractSchemas({ unknownFields: 'ignore' });
   const rejected =
@@ -475,18 +485,36 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
     defaultContentType: CLOUDEVENTS_CONTENT_TYPE,
     servers: {
       development: {
-        host: inputs.developmentBroker ?? '127.0.0.1:9092',
+        host: developmentBroker,
         protocol: 'kafka',
         description: 'The local development broker (`npm run infra:up`).',
       },
       developmentScram: {
-        host: inputs.developmentBroker ?? '127.0.0.1:9092',
+        host: developmentBroker,
         protocol: 'kafka',
         description:
           'The local development broker in scram mode (`KAFKA_SECURITY=scram npm run infra:up`): ' +
           "SASL/SCRAM-SHA-512 as the country's principal `User:partner-CC`, ACLs as described " +
           'under Security.',
         security: [ref('#/components/securitySchemes/scramSha512')],
+      },
+      developmentTls: {
+        host: developmentBroker,
+        protocol: 'kafka-secure',
+        description:
+          'The local development broker in tls mode (`KAFKA_SECURITY=tls npm run infra:up`): ' +
+          "SASL_SSL, SCRAM-SHA-512 as the country's principal over TLS; the broker's certificate " +
+          'is signed by the development CA `.dev/tls/ca.pem` and names 127.0.0.1 and localhost.',
+        security: [ref('#/components/securitySchemes/scramSha512')],
+      },
+      developmentMtls: {
+        host: besidePort(developmentBroker, 2),
+        protocol: 'kafka-secure',
+        description:
+          'The same broker in tls mode, SSL listener: a client certificate of the development ' +
+          'CA with subject `CN=partner-CC,O=Mekong Referral Hub development` instead of a ' +
+          'password (`.dev/tls/partner-CC.pem`).',
+        security: [ref('#/components/securitySchemes/clientCertificate')],
       },
     },
     channels: {
@@ -564,6 +592,11 @@ export function asyncApiDocument(inputs: AsyncApiInputs): AsyncApiDocument {
           type: 'scramSha512',
           description:
             "SASL/SCRAM-SHA-512 login as the partner system's own principal, one per country.",
+        },
+        clientCertificate: {
+          type: 'X509',
+          description:
+            "A TLS client certificate whose subject's CN is the partner system's principal name.",
         },
       },
     },
