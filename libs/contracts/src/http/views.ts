@@ -6,12 +6,7 @@
 
 /** Roles an officer's token or console session may carry. */
 export type RoleName =
-  | 'liaison_officer'
-  | 'supervisor'
-  | 'child_protection'
-  | 'auditor'
-  | 'admin'
-  | 'witness';
+  'liaison_officer' | 'supervisor' | 'child_protection' | 'auditor' | 'admin' | 'witness';
 
 /** Who the hub takes the caller to be (`GET /v1/me`, `GET /auth/session`). */
 export interface PrincipalView {
