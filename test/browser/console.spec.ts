@@ -88,7 +88,7 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     await setLanguage(page, language);
     await waitForVisible(page, '[data-testid="sign-in-party"]');
     await page.getByTestId('sign-in-party').selectOption(party);
-    for (const role of ['liaison_officer', 'supervisor', 'auditor', 'admin']) {
+    for (const role of ['liaison_officer', 'supervisor', 'child_protection', 'auditor', 'admin']) {
       await page.getByTestId(`sign-in-role-${role}`).setChecked(roles.includes(role));
     }
     await page.getByTestId('sign-in-submit').click();
@@ -514,7 +514,13 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     expect(
       (await officer.post(`/v1/referrals/${id}/messages`, { language: 'en', body: XSS })).status,
     ).toBe(201);
-    const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    // The example victim is 16: an officer without the child-protection role sees the case, not her.
+    const uncleared = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
+    await uncleared.goto(`${base}/console/referrals/${id}`);
+    await waitForVisible(uncleared, '[data-testid="personal-data-child-protected"]');
+    expect(await uncleared.getByText(XSS).count()).toBe(1);
+    await checkAndShoot(uncleared, 'child-protected');
+    const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer', 'child_protection']);
 
     await page.goto(`${base}/console/referrals/${id}`);
     await waitForVisible(page, '[data-testid="message-list"]');

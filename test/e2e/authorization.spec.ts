@@ -10,7 +10,7 @@ import { RoutePermissions, type RouteRule } from '../../src/auth/route-permissio
 import { AppConfig } from '../../src/config/app-config';
 import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
-import { victimReferral } from '../support/referral-fixtures';
+import { somePerson, victimReferral } from '../support/referral-fixtures';
 import { startTestApp } from '../support/test-app';
 import { tokenFor } from '../support/tokens';
 
@@ -31,9 +31,11 @@ const RELATIONS = Object.keys(PARTIES) as Relation[];
 
 /**
  * The referral a call is about, in the state the call needs; `closed`: withdrawn, with every
- * event about it delivered (what erasure needs).
+ * event about it delivered (what erasure needs); `own-person`: submitted, about a person of its
+ * own (a consent withdrawn on it must not refuse other tests' referrals of the example person);
+ * `consent-withdrawn`: that, with the victim's consent withdrawn by the sender.
  */
-type Target = 'draft' | 'submitted' | 'closed';
+type Target = 'draft' | 'submitted' | 'closed' | 'own-person' | 'consent-withdrawn';
 
 /** How to call one route: the request, and the referral it targets (if any). */
 interface RouteCall {
@@ -77,6 +79,22 @@ const CALLS: Record<string, RouteCall> = {
     build: (id) => ({
       path: `/v1/referrals/${id}/withdraw`,
       body: { reason: 'Opened in error by the authorisation test.' },
+    }),
+  },
+  'POST /v1/referrals/:id/consent/withdrawal': {
+    target: 'own-person',
+    allowed: 200,
+    build: (id) => ({
+      path: `/v1/referrals/${id}/consent/withdrawal`,
+      body: { withdrawnBy: 'VICTIM', withdrawnOn: '2026-11-25' },
+    }),
+  },
+  'POST /v1/referrals/:id/consent/restoration': {
+    target: 'consent-withdrawn',
+    allowed: 200,
+    build: (id) => ({
+      path: `/v1/referrals/${id}/consent/restoration`,
+      body: { restoredOn: '2026-11-26', note: 'Restored by the authorisation test.' },
     }),
   },
   'POST /v1/referrals/:id/erase': {
@@ -258,6 +276,16 @@ describe('authorisation of every route', () => {
 
   async function referral(target: Target): Promise<string> {
     if (target === 'draft') return sender.createDraft(victimReferral(PARTIES.receiver));
+    if (target === 'own-person' || target === 'consent-withdrawn') {
+      const own = await sender.send(victimReferral(PARTIES.receiver, somePerson().edit));
+      if (target === 'consent-withdrawn') {
+        await sender.post(`/v1/referrals/${own}/consent/withdrawal`, {
+          withdrawnBy: 'VICTIM',
+          withdrawnOn: '2026-11-25',
+        });
+      }
+      return own;
+    }
     const id = await sender.send(victimReferral(PARTIES.receiver));
     if (target === 'closed') {
       await sender.act(id, 'withdraw', { reason: 'Closed for the authorisation test.' });

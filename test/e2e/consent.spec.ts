@@ -1,10 +1,10 @@
-import { randomInt } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_TYPES } from '@hub/contracts';
 import { Transactions } from '../../src/database/transactions';
 import { Officer } from '../support/hub-client';
 import { partnerEvent, partnerSubmission } from '../support/partner-events';
 import {
+  somePerson,
   suspectReferral,
   victimReferral,
   victimReferralFromThailand,
@@ -19,27 +19,6 @@ const ATTACHMENT = {
   size: 18_204,
   sha256: 'b'.repeat(64),
 };
-
-/**
- * A person of their own for each test: the suites share one database, and a withdrawal refuses
- * every new referral of the same person, so the contract's example person must stay untouched.
- */
-function somePerson(): { edit: (r: Record<string, any>) => void; passport: string } {
-  const n = randomInt(1_000_000, 9_999_999);
-  const passport = `C${n}`;
-  const birthDate = `199${n % 10}-0${1 + (n % 9)}-1${n % 10}`;
-  return {
-    passport,
-    edit: (r) => {
-      r['person'].names = [
-        { script: 'Latn', given: `Thị Hoa ${n}`, family: 'Nguyễn' },
-        { script: 'Laoo', given: `ທິ ຮວາ ${n}`, family: 'ງຸຍເອັນ' },
-      ];
-      r['person'].birthDate = birthDate;
-      r['person'].documents = [{ type: 'PASSPORT', number: passport, issuingCountry: 'VN' }];
-    },
-  };
-}
 
 describe("a victim's consent withdrawn (real broker, real database)", () => {
   let app: NestFastifyApplication;

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -50,4 +51,26 @@ export function victimReferralFromThailand(
     r['repatriation'].homeAddress = { country: 'LA', province: 'Bokeo' };
     edit(r);
   });
+}
+
+/**
+ * An adult of her own (names, birth date, passport) to put in a victim referral with `edit`: the
+ * suites share one database, and a withdrawal of consent refuses every new referral of the same
+ * person, so a test that withdraws one must leave the contract's example person untouched.
+ */
+export function somePerson(): { edit: (r: Record<string, any>) => void; passport: string } {
+  const n = randomInt(1_000_000, 9_999_999);
+  const passport = `C${n}`;
+  const birthDate = `199${n % 10}-0${1 + (n % 9)}-1${n % 10}`;
+  return {
+    passport,
+    edit: (r) => {
+      r['person'].names = [
+        { script: 'Latn', given: `Thị Hoa ${n}`, family: 'Nguyễn' },
+        { script: 'Laoo', given: `ທິ ຮວາ ${n}`, family: 'ງຸຍເອັນ' },
+      ];
+      r['person'].birthDate = birthDate;
+      r['person'].documents = [{ type: 'PASSPORT', number: passport, issuingCountry: 'VN' }];
+    },
+  };
 }
