@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { loadAppConfig } from './bootstrap';
+import { TopicProvisioner } from './kafka/topic-provisioner';
 
 /** `npm start`: validates the configuration, then serves the hub until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -14,6 +15,17 @@ async function main(): Promise<void> {
   }
   const { config, logger } = loaded;
   const app = await createApp(config, logger);
+  void app
+    .get(TopicProvisioner)
+    .whenRefused()
+    .then(async (problems) => {
+      // One line per problem, as for a wrong setting: the cluster or the settings need fixing.
+      for (const problem of problems) {
+        process.stderr.write(`referral-hub: cannot start: ${problem}\n`);
+      }
+      await app.close().catch(() => undefined);
+      process.exit(1);
+    });
   await app.listen({ port: config.env.PORT, host: config.env.HOST });
   logger.info(
     { url: `http://${config.env.HOST}:${config.env.PORT}` },

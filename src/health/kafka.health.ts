@@ -3,7 +3,10 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { KafkaGateway } from '../kafka/kafka-gateway';
 import { TopicProvisioner } from '../kafka/topic-provisioner';
 
-/** Kafka is ready when the cluster answers a metadata request and the hub's topics exist. */
+/**
+ * Kafka is ready when the cluster answers a metadata request and the hub's topics exist, as
+ * durably replicated as configured.
+ */
 @Injectable()
 export class KafkaHealthIndicator {
   constructor(
@@ -21,6 +24,14 @@ export class KafkaHealthIndicator {
           probe.reason === 'authentication-failed'
             ? "the Kafka cluster refuses the hub's credentials (KAFKA_SASL_*)"
             : 'the Kafka cluster does not answer',
+      });
+    }
+    const refusal = this.topics.refusal;
+    if (refusal !== undefined) {
+      // A configuration to fix, not an outage: the instance stops (main.ts) and is never ready.
+      return session.down({
+        message: "the Kafka cluster cannot keep the hub's topics as durably as configured",
+        problems: refusal,
       });
     }
     if (!this.topics.isProvisioned) {

@@ -1,7 +1,8 @@
-import { Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin, type SASLOptions } from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
 import type { KafkaLogin } from '../config/kafka-login';
 import type {
+  ClusterReplication,
   GroupConsumer,
   GroupConsumerOptions,
   KafkaProbeResult,
@@ -100,18 +101,70 @@ export class KafkaGateway {
   }
 
   /**
-   * Creates the topics that do not exist yet (never relying on broker auto-creation) and returns
-   * the names it created. Existing topics are left as they are.
+   * Creates the topics that do not exist yet (never relying on broker auto-creation), with their
+   * `min.insync.replicas` and without unclean leader election, and returns the names it created.
+   * Existing topics are left as they are ({@link describeReplication} tells how they are).
    */
   async ensureTopics(topics: readonly TopicSpec[]): Promise<string[]> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    return this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return [];
-      await admin.createTopics({ topics: [...missing], waitForLeaders: true });
+      await admin.createTopics({
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: [
+            { name: 'min.insync.replicas', value: String(t.minInsyncReplicas) },
+            { name: 'unclean.leader.election.enable', value: 'false' },
+          ],
+        })),
+        waitForLeaders: true,
+      });
       return missing.map((t) => t.topic);
+    });
+  }
+
+  /** The live brokers, and how those of `topics` that exist are replicated. */
+  async describeReplication(topics: readonly string[]): Promise<ClusterReplication> {
+    return this.withAdmin(async (admin) => {
+      const { brokers } = await admin.describeCluster();
+      const listed = new Set(await admin.listTopics());
+      const existing = topics.filter((t) => listed.has(t));
+      if (existing.length === 0) return { brokers: brokers.length, topics: [] };
+      const metadata = await admin.fetchTopicMetadata({ topics: existing });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: existing.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
+        })),
+      });
+      return {
+        brokers: brokers.length,
+        topics: metadata.topics.map((t) => {
+          const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries;
+          const value = (name: string): string | undefined =>
+            entries?.find((e) => e.configName === name)?.configValue;
+          return {
+            topic: t.name,
+            replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+            // Kafka's defaults, should a broker leave a value out.
+            minInsyncReplicas: Number(value('min.insync.replicas') ?? 1),
+            uncleanLeaderElection: value('unclean.leader.election.enable') === 'true',
+          };
+        }),
+      };
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }

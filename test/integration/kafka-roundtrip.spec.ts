@@ -19,10 +19,14 @@ describe('the local Kafka broker', () => {
 
   it('gives back a record produced to a fresh topic, key, value and headers intact', async () => {
     const topic = `it-roundtrip-${randomUUID()}`;
-    const created = await gateway.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]);
+    const created = await gateway.ensureTopics([
+      { topic, numPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    ]);
     expect(created).toEqual([topic]);
     await expect(
-      gateway.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]),
+      gateway.ensureTopics([
+        { topic, numPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+      ]),
     ).resolves.toEqual([]);
 
     const producer = gateway.producer({ idempotent: true });
