@@ -63,13 +63,33 @@ export class KafkaGateway {
 
   /**
    * Whether the cluster answers a metadata request within `timeoutMs`, logging in as the hub
-   * does. Uses a throw-away, silent client so a down broker neither floods the log nor leaves
-   * retries running.
+   * does. Every bootstrap broker is asked at once and one answer is enough: kafkajs connects
+   * through one seed broker picked at random, so with one node of a cluster down a single probe
+   * failed one time in three, and readiness flapped while two nodes served every write.
    */
   async probe(timeoutMs: number): Promise<KafkaProbeResult> {
+    const attempts = this.options.brokers.map((broker) => this.probeBroker(broker, timeoutMs));
+    const up = await Promise.any(
+      attempts.map((attempt) => attempt.then((r) => (r.up ? r : Promise.reject(new Error())))),
+    ).catch(() => undefined);
+    if (up !== undefined) return up;
+    const results = await Promise.all(attempts);
+    return (
+      results.find((r) => !r.up && r.reason === 'authentication-failed') ?? {
+        up: false,
+        reason: 'unreachable',
+      }
+    );
+  }
+
+  /**
+   * Whether `broker` answers a metadata request within `timeoutMs`. Uses a throw-away, silent
+   * client so a down broker neither floods the log nor leaves retries running.
+   */
+  private async probeBroker(broker: string, timeoutMs: number): Promise<KafkaProbeResult> {
     const probe = new Kafka({
       clientId: `${this.options.clientId}-probe`,
-      brokers: this.options.brokers,
+      brokers: [broker],
       connectionTimeout: Math.min(timeoutMs, 3000),
       requestTimeout: timeoutMs,
       logLevel: logLevel.NOTHING,
@@ -83,12 +103,18 @@ export class KafkaGateway {
       timer = setTimeout(() => resolve(unreachable), timeoutMs);
     });
     try {
-      const answered = admin
-        .connect()
-        .then(() => admin.describeCluster())
-        .then((cluster): KafkaProbeResult =>
-          cluster.brokers.length > 0 ? { up: true } : unreachable,
-        );
+      const answered = admin.connect().then(async (): Promise<KafkaProbeResult> => {
+        // describeCluster asks a broker picked at random from the metadata, which lists a dead
+        // node until the controller fences it (~9 s): a refused connection there is asked again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const cluster = await admin.describeCluster();
+            return cluster.brokers.length > 0 ? { up: true } : unreachable;
+          } catch (error) {
+            if (attempt >= PROBE_ATTEMPTS || !isConnectionError(error)) throw error;
+          }
+        }
+      });
       return await Promise.race([answered, timeout]);
     } catch (error) {
       return (error as Error).name === 'KafkaJSSASLAuthenticationError'
@@ -169,6 +195,15 @@ export class KafkaGateway {
       await admin.disconnect();
     }
   }
+}
+
+/** Times a probe asks for the cluster's brokers when the broker it picked refuses the connection. */
+const PROBE_ATTEMPTS = 4;
+
+function isConnectionError(error: unknown): boolean {
+  return /Connection error|ECONNREFUSED|KafkaJSConnectionError/.test(
+    `${(error as Error).name}: ${(error as Error).message}`,
+  );
 }
 
 /** kafkajs's spelling of a login: a union keyed by mechanism. */
