@@ -84,7 +84,7 @@ const STOP_GRACE_MS = 45_000;
 const POLL_MS = 250;
 const LOG_TAIL_LINES = 30;
 
-export const JVM_FLAGS = [
+const JVM_FLAGS = [
   '-Xms128m',
   '-Xmx512m',
   '-XX:+UseSerialGC',
@@ -161,7 +161,7 @@ export function javaBin(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export function classpath(libs: string): string {
+function classpath(libs: string): string {
   // Passed as one argv entry without a shell, so the JVM (not a shell) expands the wildcard.
   return `${libs}${path.sep}*`;
 }
@@ -170,7 +170,7 @@ export function classpath(libs: string): string {
 // eslint-disable-next-line no-control-regex
 const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
 
-export function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
@@ -663,23 +663,34 @@ async function ensureFormatted(
           `${SCRAM_MECHANISM}=[name=${user.name},password=${user.password}]`,
         ])
       : [];
+  await formatStorage({ libs, logFlags, props: p.props, clusterId: newClusterId() }, scramUsers);
+  if (fingerprint !== undefined) writeFileSync(p.usersFile, `${fingerprint}\n`);
+}
+
+/**
+ * Formats the log directories `props` names for cluster `clusterId` with Kafka's StorageTool
+ * (`extra`: more arguments, such as SCRAM users); already formatted ones are left alone.
+ */
+export async function formatStorage(
+  where: { libs: string; logFlags: readonly string[]; props: string; clusterId: string },
+  extra: readonly string[] = [],
+): Promise<void> {
   const { code, output } = await run(javaBin(), [
-    ...logFlags,
+    ...where.logFlags,
     '-cp',
-    classpath(libs),
+    classpath(where.libs),
     'kafka.tools.StorageTool',
     'format',
     '-t',
-    newClusterId(),
+    where.clusterId,
     '-c',
-    p.props,
+    where.props,
     '--ignore-formatted',
-    ...scramUsers,
+    ...extra,
   ]);
   if (code !== 0) {
-    throw new Error(`kafka: formatting ${p.dataDir} failed (exit ${code}):\n${output}`);
+    throw new Error(`kafka: formatting for ${where.props} failed (exit ${code}):\n${output}`);
   }
-  if (fingerprint !== undefined) writeFileSync(p.usersFile, `${fingerprint}\n`);
 }
 
 /**

@@ -7,19 +7,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   brokerAnswers,
-  classpath,
   ensureKafkaJars,
   fileSize,
+  formatStorage,
   isAlive,
   isOurBroker,
-  javaBin,
   launchKafka,
   LOG4J_PROPERTIES,
   newClusterId,
   portAcceptsTcp,
   readPid,
   replicationProperties,
-  run,
   signal,
   tailFile,
   terminate,
@@ -212,23 +210,7 @@ async function launchNode(opts: ClusterOptions, id: number, libs: string) {
   writeFileSync(p.log4j, LOG4J_PROPERTIES);
   const logFlags = [`-Dlog4j.configuration=file:${p.log4j}`, `-Dkafka.logs.dir=${p.logsDir}`];
   if (!existsSync(path.join(p.dataDir, 'meta.properties'))) {
-    const formatted = await run(javaBin(), [
-      ...logFlags,
-      '-cp',
-      classpath(libs),
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      clusterId(opts),
-      '-c',
-      p.props,
-      '--ignore-formatted',
-    ]);
-    if (formatted.code !== 0) {
-      throw new Error(
-        `kafka cluster: formatting node ${id} failed (exit ${formatted.code}):\n${formatted.output}`,
-      );
-    }
+    await formatStorage({ libs, logFlags, props: p.props, clusterId: clusterId(opts) });
   }
   const serverLogOffset = fileSize(p.serverLog);
   const launched = await launchKafka({ ...p, libs, logFlags });

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { GroupConsumer } from '../../src/kafka/kafka-client';
-import { KafkaGateway } from '../../src/kafka/kafka-gateway';
-import { HUB_LOGIN, KAFKA_BROKERS } from '../support/kafka-clients';
+import { hubGateway } from '../support/kafka-clients';
 
 describe('the local Kafka broker', () => {
-  const gateway = new KafkaGateway({
-    brokers: KAFKA_BROKERS,
-    clientId: 'integration-test',
-    logger: pino({ level: 'silent' }),
-    // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in scram mode).
-    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
-  });
+  // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in scram mode).
+  const gateway = hubGateway('integration-test');
 
   it('answers a metadata request', async () => {
     expect((await gateway.probe(5000)).up).toBe(true);

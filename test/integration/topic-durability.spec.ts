@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { TopicSpec } from '../../src/kafka/kafka-client';
-import { KafkaGateway } from '../../src/kafka/kafka-gateway';
 import { durabilityProblems } from '../../src/kafka/topic-durability';
-import { HUB_LOGIN, KAFKA_BROKERS, hubKafka } from '../support/kafka-clients';
+import { hubGateway, hubKafka } from '../support/kafka-clients';
 
 /** How the hub judges topics a real broker describes (the single local broker: 1 replica). */
 describe('the durability of topics on the local broker', () => {
-  const gateway = new KafkaGateway({
-    brokers: KAFKA_BROKERS,
-    clientId: 'integration-test',
-    logger: pino({ level: 'silent' }),
-    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
-  });
+  const gateway = hubGateway('integration-test');
   const admin = hubKafka('integration-test-admin').admin();
 
   beforeAll(() => admin.connect());

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import pino from 'pino';
 import {
   DEV_KAFKA_DIR,
   consumerGroupPrefix,
   principalName,
 } from '../../scripts/lib/kafka-security';
 import { loadEnv } from '../../src/env';
-import { saslOf } from '../../src/kafka/kafka-gateway';
+import { KafkaGateway, saslOf } from '../../src/kafka/kafka-gateway';
 import { kafkaSaslOptions } from '../../src/kafka/kafka-sasl';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
 
@@ -64,6 +65,16 @@ function client(
     logLevel: logLevel.NOTHING,
     ...(sasl !== undefined && { sasl }),
     ...extra,
+  });
+}
+
+/** The hub's own gateway to the test broker, logged in as the hub (silent). */
+export function hubGateway(clientId: string): KafkaGateway {
+  return new KafkaGateway({
+    brokers: KAFKA_BROKERS,
+    clientId,
+    logger: pino({ level: 'silent' }),
+    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
   });
 }
 
