@@ -1,7 +1,11 @@
 import 'reflect-metadata';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.factory';
 import { loadAppConfig } from './bootstrap';
 import { TopicProvisioner } from './kafka/topic-provisioner';
+
+/** How long a refused start waits for the application to close before exiting. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** `npm start`: validates the configuration, then serves the hub until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -23,7 +27,8 @@ async function main(): Promise<void> {
       for (const problem of problems) {
         process.stderr.write(`referral-hub: cannot start: ${problem}\n`);
       }
-      await app.close().catch(() => undefined);
+      // Closed for a tidy exit, but never waited on for long: nothing of value is in flight.
+      await Promise.race([app.close().catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
       process.exit(1);
     });
   await app.listen({ port: config.env.PORT, host: config.env.HOST });
