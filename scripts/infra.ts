@@ -25,10 +25,20 @@ import {
   type BrokerSecurity,
   type KafkaSecurityMode,
 } from './lib/kafka-security';
+import {
+  CLUSTER_MIN_INSYNC_REPLICAS,
+  CLUSTER_SIZE,
+  clusterBrokers,
+  clusterStatus,
+  defaultClusterOptions,
+  startCluster,
+  stopCluster,
+} from './lib/kafka-cluster';
 import { repoRoot } from './lib/repo-root';
 
 const USAGE =
-  'usage: [KAFKA_SECURITY=plaintext|scram|tls] npm run infra:up | npm run infra:down | npm run infra:status';
+  'usage: [KAFKA_SECURITY=plaintext|scram|tls] npm run infra:up | npm run infra:down | npm run infra:status\n' +
+  '       npm run infra:up -- --cluster | npm run infra:status -- --cluster (three nodes, plaintext)';
 
 /**
  * Local infrastructure: development keys, the Kafka broker (from Maven Central jars) in the mode
@@ -40,12 +50,7 @@ export async function infraUp(
   databaseUrl: string,
   mode: KafkaSecurityMode = securityModeOf(process.env.KAFKA_SECURITY),
 ): Promise<{ startedBroker: boolean; security: BrokerSecurity }> {
-  const created = await ensureDevKeys();
-  console.log(
-    created.length > 0
-      ? `keys: generated ${created.join(', ')} in .dev`
-      : 'keys: development keys present in .dev/keys and .dev/tls',
-  );
+  await prepareKeys();
   const security = await localSecurity(mode);
   const broker = defaultBrokerOptions(security, 'restart');
   const result = await startBroker(broker);
@@ -73,6 +78,41 @@ export async function infraUp(
       );
     }
   }
+  await prepareDatabase(databaseUrl);
+  return { startedBroker: !result.reused, security };
+}
+
+/**
+ * `up --cluster`: as {@link infraUp}, with the three-node plaintext cluster of kafka-cluster.ts
+ * instead of the single broker; prints the settings a hub needs to use it.
+ */
+export async function infraUpCluster(databaseUrl: string): Promise<void> {
+  await prepareKeys();
+  const opts = defaultClusterOptions();
+  const { started, readyMs } = await startCluster(opts);
+  const brokers = clusterBrokers(opts).join(',');
+  console.log(
+    started.length === 0
+      ? `kafka: reusing the ${CLUSTER_SIZE}-node cluster on ${brokers}`
+      : `kafka: Apache Kafka ${KAFKA_VERSION} cluster of ${CLUSTER_SIZE} nodes (plaintext; started ${started.join(', ')}) ready on ${brokers} in ${(readyMs / 1000).toFixed(1)} s`,
+  );
+  console.log('kafka: a hub uses it with');
+  console.log(
+    `  KAFKA_BROKERS=${brokers} KAFKA_REPLICATION_FACTOR=${CLUSTER_SIZE} KAFKA_MIN_INSYNC_REPLICAS=${CLUSTER_MIN_INSYNC_REPLICAS}`,
+  );
+  await prepareDatabase(databaseUrl);
+}
+
+async function prepareKeys(): Promise<void> {
+  const created = await ensureDevKeys();
+  console.log(
+    created.length > 0
+      ? `keys: generated ${created.join(', ')} in .dev`
+      : 'keys: development keys present in .dev/keys and .dev/tls',
+  );
+}
+
+async function prepareDatabase(databaseUrl: string): Promise<void> {
   try {
     const report = await migrateDatabase(databaseUrl);
     const target = redact(databaseUrl);
@@ -89,7 +129,6 @@ export async function infraUp(
       { cause: error },
     );
   }
-  return { startedBroker: !result.reused, security };
 }
 
 /**
@@ -109,20 +148,36 @@ async function statusSecurity(): Promise<BrokerSecurity> {
   return (await localBrokerSecurity(mode, root, registry)).security;
 }
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, flags: readonly string[]): Promise<number> {
   const env = loadEnv();
+  const cluster = flags.includes('--cluster');
+  if (flags.some((f) => f !== '--cluster')) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (cluster && securityModeOf(process.env.KAFKA_SECURITY) !== 'plaintext') {
+    console.error('infra: the local cluster runs in plaintext mode only (unset KAFKA_SECURITY)');
+    return 2;
+  }
   switch (command) {
     case 'up':
-      await infraUp(env.MIGRATION_DATABASE_URL);
+      if (cluster) await infraUpCluster(env.MIGRATION_DATABASE_URL);
+      else await infraUp(env.MIGRATION_DATABASE_URL);
       return 0;
     case 'down': {
+      // Whatever this checkout started goes: the single broker and the cluster's nodes.
       const { stopped } = await stopBroker(defaultBrokerOptions());
       console.log(
         stopped ? 'kafka: broker stopped' : 'kafka: no broker started by this repository',
       );
+      const nodes = await stopCluster(defaultClusterOptions());
+      if (nodes.stopped.length > 0) {
+        console.log(`kafka: cluster nodes ${nodes.stopped.join(', ')} stopped`);
+      }
       return 0;
     }
     case 'status': {
+      if (cluster) return printClusterStatus();
       const status = await brokerStatus(defaultBrokerOptions(await statusSecurity()));
       const listening =
         status.listening === undefined
@@ -144,8 +199,20 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
+/** `status --cluster`: one line per node; exit 1 when any node does not answer. */
+async function printClusterStatus(): Promise<number> {
+  const nodes = await clusterStatus(defaultClusterOptions());
+  for (const n of nodes) {
+    const ours = n.pid === undefined ? '' : ` (started here, pid ${n.pid})`;
+    console.log(
+      `kafka: node ${n.id} on port ${n.port}: ${n.answering ? 'answering' : 'not answering'}${ours}`,
+    );
+  }
+  return nodes.every((n) => n.answering) ? 0 : 1;
+}
+
 if (require.main === module) {
-  main(process.argv[2]).then(
+  main(process.argv[2], process.argv.slice(3)).then(
     (code) => {
       process.exitCode = code;
     },

@@ -45,6 +45,36 @@ describe(loadEnv.name, () => {
     );
   });
 
+  describe('topic durability', () => {
+    it('asks for one replica and one in sync by default, as on the single local broker', () => {
+      const env = loadEnv({});
+
+      expect([env.KAFKA_REPLICATION_FACTOR, env.KAFKA_MIN_INSYNC_REPLICAS]).toEqual([1, 1]);
+    });
+
+    it('takes three replicas with two in sync', () => {
+      const env = loadEnv({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' });
+
+      expect([env.KAFKA_REPLICATION_FACTOR, env.KAFKA_MIN_INSYNC_REPLICAS]).toEqual([3, 2]);
+    });
+
+    it.each([
+      [
+        { KAFKA_REPLICATION_FACTOR: '3' },
+        'KAFKA_MIN_INSYNC_REPLICAS="": is 1, must be at least 2 with KAFKA_REPLICATION_FACTOR=3',
+      ],
+      [
+        { KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' },
+        'KAFKA_MIN_INSYNC_REPLICAS="3": is 3, exceeds KAFKA_REPLICATION_FACTOR=2',
+      ],
+    ])(
+      'refuses in-sync replicas that make acks=all meaningless or impossible (%o)',
+      (vars, why) => {
+        expect(() => loadEnv(vars)).toThrow(why);
+      },
+    );
+  });
+
   it('keeps CORS closed unless origins are listed', () => {
     expect(loadEnv({}).CORS_ALLOWED_ORIGINS).toBe('');
     expect(

@@ -177,6 +177,24 @@ class KafkaSslConstraint extends CrossFieldConstraint {
 }
 
 /**
+ * `acks=all` keeps a write only as far as `min.insync.replicas` asks: no more than there are
+ * replicas (no write could succeed), and at least 2 once there are 3 replicas, or an acknowledged
+ * write may live on the leader alone and die with it.
+ */
+@ValidatorConstraint({ name: 'minInsyncReplicas' })
+class MinInsyncReplicasConstraint extends CrossFieldConstraint {
+  protected problem(value: unknown, args: ValidationArguments): string | undefined {
+    const replicas = (args.object as Env).KAFKA_REPLICATION_FACTOR;
+    if (typeof value !== 'number' || typeof replicas !== 'number') return undefined;
+    if (value > replicas) return `is ${value}, exceeds KAFKA_REPLICATION_FACTOR=${replicas}`;
+    if (replicas >= 3 && value < 2) {
+      return `is ${value}, must be at least 2 with KAFKA_REPLICATION_FACTOR=${replicas}`;
+    }
+    return undefined;
+  }
+}
+
+/**
  * The hub's settings, read once from the process environment at start-up.
  *
  * Produced by {@link loadEnv}; every field is validated, so code holding an `Env` can rely on it.
@@ -282,6 +300,18 @@ export class Env {
   @Min(1)
   @Max(10)
   KAFKA_REPLICATION_FACTOR = 1;
+
+  /**
+   * `min.insync.replicas` of each hub topic: replicas a write needs before `acks=all` succeeds.
+   * At most the replication factor; at least 2 from a replication factor of 3 (see
+   * {@link MinInsyncReplicasConstraint}).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  @Validate(MinInsyncReplicasConstraint)
+  KAFKA_MIN_INSYNC_REPLICAS = 1;
 
   /** Folder holding parties.json and checkpoints.json. */
   @IsString()
@@ -583,7 +613,10 @@ export const ENV_DOCS: Readonly<Record<keyof Env, string>> = {
   KAFKA_CONSUMER_GROUP:
     "consumer group in which the hub's instances share the partner topics (`referral-hub.from.CC`)",
   KAFKA_TOPIC_PARTITIONS: 'partitions of each topic the hub creates',
-  KAFKA_REPLICATION_FACTOR: 'replication of each topic the hub creates',
+  KAFKA_REPLICATION_FACTOR:
+    'replication of each topic the hub creates; a topic with fewer replicas stops it at start-up',
+  KAFKA_MIN_INSYNC_REPLICAS:
+    'their `min.insync.replicas`: ≤ replication, ≥ 2 from 3 replicas; a topic with fewer stops the hub',
   KAFKA_CREATE_TOPICS: 'create the topics at start-up (admin client)',
   OUTBOX_RELAY_ENABLED:
     'run the outbox relay in this instance (one instance at a time leads, the others stand by)',

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from './app.factory';
 import { loadAppConfig } from './bootstrap';
+import { TopicProvisioner } from './kafka/topic-provisioner';
+
+/** How long a refused start waits for the application to close before exiting. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** `npm start`: validates the configuration, then serves the hub until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -14,6 +19,18 @@ async function main(): Promise<void> {
   }
   const { config, logger } = loaded;
   const app = await createApp(config, logger);
+  void app
+    .get(TopicProvisioner)
+    .whenRefused()
+    .then(async (problems) => {
+      // One line per problem, as for a wrong setting: the cluster or the settings need fixing.
+      for (const problem of problems) {
+        process.stderr.write(`referral-hub: cannot start: ${problem}\n`);
+      }
+      // Closed for a tidy exit, but never waited on for long: nothing of value is in flight.
+      await Promise.race([app.close().catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
+      process.exit(1);
+    });
   await app.listen({ port: config.env.PORT, host: config.env.HOST });
   logger.info(
     { url: `http://${config.env.HOST}:${config.env.PORT}` },

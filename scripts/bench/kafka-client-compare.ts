@@ -254,7 +254,9 @@ function round(n: number, decimals: number): number {
 async function createTopic(gateway: KafkaGateway, admin: Admin, topic: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await gateway.ensureTopics([{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
+      await gateway.ensureTopics([
+        { topic, numPartitions: PARTITIONS, replicationFactor: 1, minInsyncReplicas: 1 },
+      ]);
       await admin.fetchTopicOffsets(topic);
       return;
     } catch (error) {

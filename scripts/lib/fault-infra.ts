@@ -1,5 +1,6 @@
 // The fault tests' own infrastructure: a Kafka broker and a PostgreSQL cluster that nobody else
-// uses, on their own ports, so that stopping and restarting them disturbs nothing on the machine.
+// uses, on their own ports, so that stopping and restarting them disturbs nothing on the machine;
+// and the ports and state of a three-node Kafka cluster, which the scenario that needs it starts.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { migrateDatabase } from '../../src/database/migrate';
 import { APP_ROLE } from '../../src/database/migrations/1763800000000-audit-trail';
 import { portAcceptsTcp, startBroker, stopBroker, type BrokerOptions } from './kafka-broker';
+import {
+  clusterNodes,
+  removeClusterState,
+  stopCluster,
+  type ClusterOptions,
+} from './kafka-cluster';
 import { NO_KAFKA_LOGIN } from './kafka-security';
 import { PgCluster, type PgClusterOptions } from './pg-cluster';
 import { repoRoot } from './repo-root';
@@ -21,9 +28,15 @@ const FAULT_RUN_VARIABLE = 'MRH_FAULT_RUN';
  * a local broker's port: the benchmark's broker takes that port + 10 and + 11.
  */
 export const DEFAULT_BASE_PORT = 19222;
-/** The fault run never uses a port outside [base, base + PORT_SPAN). */
-const PORT_SPAN = 10;
+/**
+ * The fault run never uses a port outside [base, base + PORT_SPAN): base + 0…9 the single broker,
+ * PostgreSQL and hubs; base + 10…15 the cluster's nodes (clients, then controllers); base + 16 the
+ * cluster scenario's hub.
+ */
+const PORT_SPAN = 20;
 const HUB_PORT_OFFSET = 8;
+const CLUSTER_PORT_OFFSET = 10;
+const CLUSTER_HUB_PORT_OFFSET = 16;
 const HUB_COUNT = 2;
 const DATABASE = 'referral_hub';
 
@@ -37,6 +50,10 @@ export interface FaultInfraDescriptor {
   /** The application's restricted role, as the hub connects in production. */
   appUrl: string;
   hubPorts: number[];
+  /** The three-node cluster: not running until a scenario starts it; stopped with the run. */
+  cluster: ClusterOptions;
+  /** Port of the hub that uses the cluster. */
+  clusterHubPort: number;
 }
 
 function runDir(): string {
@@ -63,6 +80,16 @@ function brokerOptions(basePort: number): BrokerOptions {
   };
 }
 
+/** The cluster of the fault run: its own state (`.cache/kafka/faults-cluster`), the shared jars. */
+function clusterOptions(basePort: number): ClusterOptions {
+  return {
+    host: '127.0.0.1',
+    basePort: basePort + CLUSTER_PORT_OFFSET,
+    cacheDir: join(repoRoot(), '.cache', 'kafka'),
+    instance: `${BROKER_INSTANCE}-cluster`,
+  };
+}
+
 function brokerDataDir(broker: BrokerOptions): string {
   return join(broker.cacheDir, broker.instance ?? '', 'data');
 }
@@ -74,6 +101,7 @@ function brokerDataDir(broker: BrokerOptions): string {
 async function cleanUpLeftovers(basePort: number): Promise<void> {
   killStrayHubs(undefined);
   await stopBroker(brokerOptions(basePort));
+  await stopCluster(clusterOptions(basePort), 0);
   try {
     const left = JSON.parse(readFileSync(clusterRecord(), 'utf8')) as PgClusterOptions;
     await PgCluster.attach(left).destroy();
@@ -129,7 +157,17 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
   const broker = brokerOptions(basePort);
   const pgPort = basePort + 2;
   const hubPorts = Array.from({ length: HUB_COUNT }, (_, i) => basePort + HUB_PORT_OFFSET + i);
-  for (const port of [broker.port, broker.controllerPort, pgPort, ...hubPorts]) {
+  const kafkaCluster = clusterOptions(basePort);
+  const clusterHubPort = basePort + CLUSTER_HUB_PORT_OFFSET;
+  const clusterPorts = clusterNodes(kafkaCluster).flatMap((n) => [n.port, n.controllerPort]);
+  for (const port of [
+    broker.port,
+    broker.controllerPort,
+    pgPort,
+    ...hubPorts,
+    ...clusterPorts,
+    clusterHubPort,
+  ]) {
     if (await portAcceptsTcp('127.0.0.1', port, 1000)) {
       throw new Error(
         `faults: port ${port} is in use by something else; set FAULTS_BASE_PORT to another range`,
@@ -138,6 +176,7 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
   }
   // A fresh broker every run: the figures count what this run's hubs sent, nothing older.
   rmSync(brokerDataDir(broker), { recursive: true, force: true });
+  removeClusterState(kafkaCluster);
   mkdirSync(runDir(), { recursive: true });
 
   const runId = randomUUID();
@@ -151,10 +190,13 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
     await sleep(200);
     const results = await Promise.allSettled([
       stopBroker(broker),
+      // Its data goes next: no controlled shutdown needed.
+      stopCluster(kafkaCluster, 0),
       cluster?.destroy() ?? Promise.resolve(),
     ]);
     rmSync(clusterRecord(), { force: true });
     rmSync(brokerDataDir(broker), { recursive: true, force: true });
+    removeClusterState(kafkaCluster);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
@@ -175,6 +217,8 @@ export async function startFaultInfra(basePort: number): Promise<FaultInfra> {
       ownerUrl,
       appUrl: cluster.url(DATABASE, APP_ROLE),
       hubPorts,
+      cluster: kafkaCluster,
+      clusterHubPort,
     };
     return {
       descriptor,

@@ -15,7 +15,10 @@ function downMessage(probe: Exclude<KafkaProbeResult, { up: true }>): string {
   }
 }
 
-/** Kafka is ready when the cluster answers a metadata request and the hub's topics exist. */
+/**
+ * Kafka is ready when the cluster answers a metadata request and the hub's topics exist, as
+ * durably replicated as configured.
+ */
 @Injectable()
 export class KafkaHealthIndicator {
   constructor(
@@ -28,6 +31,14 @@ export class KafkaHealthIndicator {
     const session = this.health.check(key);
     const probe = await this.kafka.probe(2000);
     if (!probe.up) return session.down({ message: downMessage(probe) });
+    const refusal = this.topics.refusal;
+    if (refusal !== undefined) {
+      // A configuration to fix, not an outage: the instance stops (main.ts) and is never ready.
+      return session.down({
+        message: "the Kafka cluster cannot keep the hub's topics as durably as configured",
+        problems: refusal,
+      });
+    }
     if (!this.topics.isProvisioned) {
       return session.down({ message: "the hub's topics are not created yet" });
     }

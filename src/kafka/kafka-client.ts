@@ -9,6 +9,27 @@ export interface TopicSpec {
   topic: string;
   numPartitions: number;
   replicationFactor: number;
+  /** In-sync replicas a write needs before `acks=all` succeeds (`min.insync.replicas`). */
+  minInsyncReplicas: number;
+}
+
+/** How an existing topic is replicated, as far as the durability of `acks=all` depends on it. */
+export interface TopicReplication {
+  topic: string;
+  /** Replicas of its least replicated partition (offline replicas count: they come back). */
+  replicationFactor: number;
+  /** Its effective `min.insync.replicas` (its own setting or the broker's default). */
+  minInsyncReplicas: number;
+  /** Its effective `unclean.leader.election.enable`. */
+  uncleanLeaderElection: boolean;
+}
+
+/** What the cluster says about the hub's topics. */
+export interface ClusterReplication {
+  /** Brokers the cluster's metadata lists (the live ones). */
+  brokers: number;
+  /** The asked-for topics that exist; a missing topic is not listed. */
+  topics: TopicReplication[];
 }
 
 /** A record to write. */

@@ -1,9 +1,17 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Kafka, logLevel, type Admin, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import {
+  ConfigResourceTypes,
+  Kafka,
+  logLevel,
+  type Admin,
+  type KafkaConfig,
+  type SASLOptions,
+} from 'kafkajs';
 import type { Logger as PinoLogger } from 'pino';
 import type { KafkaLogin } from '../config/kafka-login';
 import type { KafkaTlsSettings } from '../config/kafka-tls-settings';
 import type {
+  ClusterReplication,
   GroupConsumer,
   GroupConsumerOptions,
   KafkaProbeResult,
@@ -77,13 +85,33 @@ export class KafkaGateway {
 
   /**
    * Whether the cluster answers a metadata request within `timeoutMs`, logging in as the hub
-   * does. Uses a throw-away, silent client so a down broker neither floods the log nor leaves
-   * retries running.
+   * does. Every bootstrap broker is asked at once and one answer is enough: kafkajs connects
+   * through one seed broker picked at random, so with one node of a cluster down a single probe
+   * failed one time in three, and readiness flapped while two nodes served every write.
    */
   async probe(timeoutMs: number): Promise<KafkaProbeResult> {
+    const attempts = this.options.brokers.map((broker) => this.probeBroker(broker, timeoutMs));
+    const up = await Promise.any(
+      attempts.map((attempt) => attempt.then((r) => (r.up ? r : Promise.reject(new Error())))),
+    ).catch(() => undefined);
+    if (up !== undefined) return up;
+    const results = await Promise.all(attempts);
+    return (
+      results.find((r) => !r.up && r.reason === 'authentication-failed') ?? {
+        up: false,
+        reason: 'unreachable',
+      }
+    );
+  }
+
+  /**
+   * Whether `broker` answers a metadata request within `timeoutMs`. Uses a throw-away, silent
+   * client so a down broker neither floods the log nor leaves retries running.
+   */
+  private async probeBroker(broker: string, timeoutMs: number): Promise<KafkaProbeResult> {
     const probe = new Kafka({
       clientId: `${this.options.clientId}-probe`,
-      brokers: this.options.brokers,
+      brokers: [broker],
       connectionTimeout: Math.min(timeoutMs, 3000),
       requestTimeout: timeoutMs,
       logLevel: logLevel.NOTHING,
@@ -97,12 +125,18 @@ export class KafkaGateway {
       timer = setTimeout(() => resolve(unreachable), timeoutMs);
     });
     try {
-      const answered = admin
-        .connect()
-        .then(() => admin.describeCluster())
-        .then((cluster): KafkaProbeResult =>
-          cluster.brokers.length > 0 ? { up: true } : unreachable,
-        );
+      const answered = admin.connect().then(async (): Promise<KafkaProbeResult> => {
+        // describeCluster asks a broker picked at random from the metadata, which lists a dead
+        // node until the controller fences it (~9 s): a refused connection there is asked again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const cluster = await admin.describeCluster();
+            return cluster.brokers.length > 0 ? { up: true } : unreachable;
+          } catch (error) {
+            if (attempt >= PROBE_ATTEMPTS || !isConnectionError(error)) throw error;
+          }
+        }
+      });
       return await Promise.race([answered, timeout]);
     } catch (error) {
       const tls = this.options.tls && explainTlsFailure(error, this.options.tls);
@@ -117,18 +151,70 @@ export class KafkaGateway {
   }
 
   /**
-   * Creates the topics that do not exist yet (never relying on broker auto-creation) and returns
-   * the names it created. Existing topics are left as they are.
+   * Creates the topics that do not exist yet (never relying on broker auto-creation), with their
+   * `min.insync.replicas` and without unclean leader election, and returns the names it created.
+   * Existing topics are left as they are ({@link describeReplication} tells how they are).
    */
   async ensureTopics(topics: readonly TopicSpec[]): Promise<string[]> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
+    return this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return [];
-      await admin.createTopics({ topics: [...missing], waitForLeaders: true });
+      await admin.createTopics({
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: [
+            { name: 'min.insync.replicas', value: String(t.minInsyncReplicas) },
+            { name: 'unclean.leader.election.enable', value: 'false' },
+          ],
+        })),
+        waitForLeaders: true,
+      });
       return missing.map((t) => t.topic);
+    });
+  }
+
+  /** The live brokers, and how those of `topics` that exist are replicated. */
+  async describeReplication(topics: readonly string[]): Promise<ClusterReplication> {
+    return this.withAdmin(async (admin) => {
+      const { brokers } = await admin.describeCluster();
+      const listed = new Set(await admin.listTopics());
+      const existing = topics.filter((t) => listed.has(t));
+      if (existing.length === 0) return { brokers: brokers.length, topics: [] };
+      const metadata = await admin.fetchTopicMetadata({ topics: existing });
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: existing.map((name) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name,
+          configNames: ['min.insync.replicas', 'unclean.leader.election.enable'],
+        })),
+      });
+      return {
+        brokers: brokers.length,
+        topics: metadata.topics.map((t) => {
+          const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries;
+          const value = (name: string): string | undefined =>
+            entries?.find((e) => e.configName === name)?.configValue;
+          return {
+            topic: t.name,
+            replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+            // Kafka's defaults, should a broker leave a value out.
+            minInsyncReplicas: Number(value('min.insync.replicas') ?? 1),
+            uncleanLeaderElection: value('unclean.leader.election.enable') === 'true',
+          };
+        }),
+      };
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }
@@ -159,6 +245,15 @@ export function tlsOf(tls: KafkaTlsSettings): ConnectionOptions {
       ...(client.passphrase !== undefined && { passphrase: client.passphrase }),
     }),
   };
+}
+
+/** Times a probe asks for the cluster's brokers when the broker it picked refuses the connection. */
+const PROBE_ATTEMPTS = 4;
+
+function isConnectionError(error: unknown): boolean {
+  return /Connection error|ECONNREFUSED|KafkaJSConnectionError/.test(
+    `${(error as Error).name}: ${(error as Error).message}`,
+  );
 }
 
 /** kafkajs's spelling of a login: a union keyed by mechanism. */

@@ -4,6 +4,7 @@ import { LeaderLoop } from '../database/leader-loop';
 import { Transactions } from '../database/transactions';
 import type { KafkaProducer } from '../kafka/kafka-client';
 import { KafkaGateway } from '../kafka/kafka-gateway';
+import { TopicProvisioner } from '../kafka/topic-provisioner';
 import type { DataKey } from '../vault/data-key';
 import { PersonalDataVault, type StoredKey } from '../vault/personal-data-vault';
 import { sealedEventPurpose } from './outbox-writer';
@@ -58,6 +59,7 @@ export class OutboxRelay extends LeaderLoop {
     private readonly transactions: Transactions,
     @Inject(KafkaGateway) private readonly kafka: KafkaGateway,
     private readonly vault: PersonalDataVault,
+    @Inject(TopicProvisioner) private readonly topics: TopicProvisioner,
   ) {
     super({
       databaseUrl: config.env.DATABASE_URL,
@@ -94,6 +96,9 @@ export class OutboxRelay extends LeaderLoop {
    * an id", so a row whose transaction commits late is still picked up by a later read.
    */
   protected async round(): Promise<boolean> {
+    // Nothing goes out before the topics are known to be as durable as configured: a write
+    // acknowledged by a weaker topic is exactly the silent downgrade the check is there to stop.
+    if (!this.topics.isProvisioned) return false;
     const rows = await (this.readAhead ?? this.unpublished());
     this.readAhead = undefined;
     if (rows.length === 0) {

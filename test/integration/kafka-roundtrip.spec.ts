@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { GroupConsumer } from '../../src/kafka/kafka-client';
-import { KafkaGateway } from '../../src/kafka/kafka-gateway';
-import { HUB_LOGIN, HUB_TLS, KAFKA_BROKERS } from '../support/kafka-clients';
+import { hubGateway } from '../support/kafka-clients';
 
 describe('the local Kafka broker', () => {
-  const gateway = new KafkaGateway({
-    brokers: KAFKA_BROKERS,
-    clientId: 'integration-test',
-    logger: pino({ level: 'silent' }),
-    // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in tls mode).
-    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
-    ...(HUB_TLS !== undefined && { tls: HUB_TLS }),
-  });
+  // Logged in as the hub, as the hub's own gateway is (npm test runs the broker in tls mode).
+  const gateway = hubGateway('integration-test');
 
   it('answers a metadata request', async () => {
     expect((await gateway.probe(5000)).up).toBe(true);
@@ -20,10 +12,14 @@ describe('the local Kafka broker', () => {
 
   it('gives back a record produced to a fresh topic, key, value and headers intact', async () => {
     const topic = `it-roundtrip-${randomUUID()}`;
-    const created = await gateway.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]);
+    const created = await gateway.ensureTopics([
+      { topic, numPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+    ]);
     expect(created).toEqual([topic]);
     await expect(
-      gateway.ensureTopics([{ topic, numPartitions: 3, replicationFactor: 1 }]),
+      gateway.ensureTopics([
+        { topic, numPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 },
+      ]),
     ).resolves.toEqual([]);
 
     const producer = gateway.producer({ idempotent: true });

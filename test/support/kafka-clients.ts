@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
+import pino from 'pino';
 import { DEV_TLS_DIR } from '../../scripts/lib/dev-tls';
 import {
   DEV_KAFKA_DIR,
@@ -11,7 +12,7 @@ import {
   tlsListenerPorts,
 } from '../../scripts/lib/kafka-security';
 import { loadEnv } from '../../src/env';
-import { saslOf, tlsOf } from '../../src/kafka/kafka-gateway';
+import { KafkaGateway, saslOf, tlsOf } from '../../src/kafka/kafka-gateway';
 import { kafkaSaslOptions } from '../../src/kafka/kafka-sasl';
 import { kafkaTlsOptions } from '../../src/kafka/kafka-tls';
 import { loadPartyRegistry } from '../../src/parties/party-registry';
@@ -138,6 +139,17 @@ function client(
   extra: Partial<KafkaConfig>,
 ): Kafka {
   return new Kafka({ clientId, logLevel: logLevel.NOTHING, ...settings, ...extra });
+}
+
+/** The hub's own gateway to the test broker, logged in (and over TLS) as the hub, silent. */
+export function hubGateway(clientId: string): KafkaGateway {
+  return new KafkaGateway({
+    brokers: KAFKA_BROKERS,
+    clientId,
+    logger: pino({ level: 'silent' }),
+    ...(HUB_LOGIN !== undefined && { sasl: HUB_LOGIN }),
+    ...(HUB_TLS !== undefined && { tls: HUB_TLS }),
+  });
 }
 
 /**
