@@ -16,7 +16,7 @@ import { Deadline, Delivery } from './referral-list';
 
 /** A referral: its details and content, its actions, its case messages; live. */
 export function ReferralPage(props: { id: string }) {
-  const { t, code, dateTime } = useApp();
+  const { t, code, dateTime, date } = useApp();
   const referral = useLoad(() => api<ReferralView>(`/v1/referrals/${props.id}`), props.id);
   const [override, setOverride] = useState<ReferralView | null>(null);
   const messagesRef = useRef<() => void>(() => undefined);
@@ -73,7 +73,7 @@ export function ReferralPage(props: { id: string }) {
                   ? t('consent.given')
                   : t('consent.withdrawn', {
                       by: code('consentBy', view.consent.withdrawnBy ?? ''),
-                      date: view.consent.withdrawnOn ?? '',
+                      date: date(view.consent.withdrawnOn),
                       party: view.consent.recordedBy ?? '',
                     })}
               </Meta>
