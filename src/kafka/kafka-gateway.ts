@@ -95,9 +95,10 @@ export class KafkaGateway {
       attempts.map((attempt) => attempt.then((r) => (r.up ? r : Promise.reject(new Error())))),
     ).catch(() => undefined);
     if (up !== undefined) return up;
+    // A broker that refused the hub (its login, or TLS) says more than one that did not answer.
     const results = await Promise.all(attempts);
     return (
-      results.find((r) => !r.up && r.reason === 'authentication-failed') ?? {
+      results.find((r) => !r.up && r.reason !== 'unreachable') ?? {
         up: false,
         reason: 'unreachable',
       }

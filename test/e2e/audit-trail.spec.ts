@@ -43,7 +43,13 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
       AUDIT_WITNESS_QUORUM: '0',
     });
     vn = await TestPartner.start('VN');
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'khamla');
+    // Cleared for children: the example victim is 16, and only a cleared officer's read is a read.
+    bokeo = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['liaison_officer', 'child_protection'],
+      'khamla',
+    );
     auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor'], 'inspector-1');
     superuser = new Client({ connectionString: adminUrl });
     await superuser.connect();
@@ -170,7 +176,7 @@ describe('the audit trail (own database, so tampering harms no other suite)', ()
     expect(reads.at(-1).entry).toMatchObject({
       actor: 'khamla',
       actorParty: 'LA-BOKEO-POLICE',
-      actorRoles: ['liaison_officer'],
+      actorRoles: ['liaison_officer', 'child_protection'],
     });
   });
 

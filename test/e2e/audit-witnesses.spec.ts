@@ -49,7 +49,13 @@ describe('partner countries as witnesses of the audit log: the hub side', () => 
     partners.VN = await TestPartner.start('VN');
     partners.TH = await TestPartner.start('TH');
     partners.CN = await TestPartner.start('CN');
-    bokeo = await Officer.of(app, 'LA-BOKEO-POLICE', ['liaison_officer'], 'khamla');
+    // Cleared for children: the example victim is 16, and only a cleared officer's read is a read.
+    bokeo = await Officer.of(
+      app,
+      'LA-BOKEO-POLICE',
+      ['liaison_officer', 'child_protection'],
+      'khamla',
+    );
     auditor = await Officer.of(app, 'LA-PDPCHT', ['auditor'], 'inspector-1');
     referralId = await bokeo.send(victimReferral('VN-MPS'));
     await partners.VN.waitForEvent(referralId, EVENT_TYPES.referralSubmitted);
