@@ -518,6 +518,8 @@ describe('the console in a real browser (real hub, PostgreSQL, Kafka, Chromium)'
     const uncleared = await signIn('LA-BOKEO-POLICE', ['liaison_officer']);
     await uncleared.goto(`${base}/console/referrals/${id}`);
     await waitForVisible(uncleared, '[data-testid="personal-data-child-protected"]');
+    // The case messages load on their own: wait for the one message, then count.
+    await waitForVisible(uncleared, '[data-testid="message-list"] li');
     expect(await uncleared.getByText(XSS).count()).toBe(1);
     await checkAndShoot(uncleared, 'child-protected');
     const page = await signIn('LA-BOKEO-POLICE', ['liaison_officer', 'child_protection']);
