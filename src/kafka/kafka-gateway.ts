@@ -177,7 +177,10 @@ export class KafkaGateway {
     });
   }
 
-  /** The live brokers, and how those of `topics` that exist are replicated. */
+  /**
+   * The live brokers, and how those of `topics` that exist are replicated, in the order asked
+   * (Kafka answers metadata in an order of its own).
+   */
   async describeReplication(topics: readonly string[]): Promise<ClusterReplication> {
     return this.withAdmin(async (admin) => {
       const { brokers } = await admin.describeCluster();
@@ -195,17 +198,21 @@ export class KafkaGateway {
       });
       return {
         brokers: brokers.length,
-        topics: metadata.topics.map((t) => {
+        topics: existing.flatMap((name) => {
+          const t = metadata.topics.find((m) => m.name === name);
+          if (t === undefined) return [];
           const entries = configs.resources.find((r) => r.resourceName === t.name)?.configEntries;
           const value = (name: string): string | undefined =>
             entries?.find((e) => e.configName === name)?.configValue;
-          return {
-            topic: t.name,
-            replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
-            // Kafka's defaults, should a broker leave a value out.
-            minInsyncReplicas: Number(value('min.insync.replicas') ?? 1),
-            uncleanLeaderElection: value('unclean.leader.election.enable') === 'true',
-          };
+          return [
+            {
+              topic: t.name,
+              replicationFactor: Math.min(...t.partitions.map((p) => p.replicas.length)),
+              // Kafka's defaults, should a broker leave a value out.
+              minInsyncReplicas: Number(value('min.insync.replicas') ?? 1),
+              uncleanLeaderElection: value('unclean.leader.election.enable') === 'true',
+            },
+          ];
         }),
       };
     });
