@@ -51,6 +51,13 @@ export const CONSENT_RULES: readonly ConsentRule[] = [
   },
 ];
 
+/** What an officer needs, over HTTP, to make the consent change `action`. */
+export function consentPermission(action: ConsentAction): Permission {
+  const rule = CONSENT_RULES.find((r) => r.action === action);
+  if (!rule) throw new Error(`no consent rule for ${action}`);
+  return rule.permission;
+}
+
 /** Referral types whose content records the victim's consent: the only ones it can change on. */
 export const CONSENT_TYPES: readonly string[] = ['VICTIM_REPATRIATION'];
 

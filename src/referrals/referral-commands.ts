@@ -15,7 +15,7 @@ import { WriteBatch } from '../database/write-batch';
 import { actorId, type Actor, type OfficerActor, type PartnerActor } from './actor';
 import { CaseMessageRepository } from './case-message.repository';
 import { ConsentPersonIndex } from './consent-person-index';
-import { checkDisclosure, CONSENT_BOUND_TYPES, CONSENT_RULES } from './consent-rules';
+import { checkDisclosure, CONSENT_BOUND_TYPES, consentPermission } from './consent-rules';
 import { ReferralError } from './referral.error';
 import type { NewReferral, ReferralChange, ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
@@ -300,8 +300,7 @@ export class ReferralCommands {
   ): Promise<CommandResult> {
     const referral = await this.lockFor(tx, actor, command.referralId, command.expect, false);
     if (actor.kind === 'officer') {
-      const rule = CONSENT_RULES.find((r) => r.action === command.action);
-      if (rule) requireGrant({ ...actor, channel: 'http' }, rule.permission);
+      requireGrant({ ...actor, channel: 'http' }, consentPermission(command.action));
     }
     return this.lifecycle.changeConsent(tx, referral, actor, command.action, command.data);
   }

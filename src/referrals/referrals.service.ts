@@ -20,7 +20,7 @@ import {
   type IdempotentOutcome,
   type IdempotentResponse,
 } from './idempotent-requests';
-import { CONSENT_RULES, isRestrictedFor } from './consent-rules';
+import { consentPermission, isRestrictedFor } from './consent-rules';
 import { ReferralCommands, type ReferralCommand } from './referral-commands';
 import type { ReferralRecord } from './referral.record';
 import { ReferralRepository } from './referral.repository';
@@ -132,8 +132,7 @@ export class ReferralsService {
     ifMatch: number | undefined,
     idempotencyKey: string | undefined,
   ): Promise<ReferralResponse> {
-    const rule = CONSENT_RULES.find((r) => r.action === action);
-    if (rule) requireGrant(principal, rule.permission);
+    requireGrant(principal, consentPermission(action));
     const spec = CONSENT_ACTIONS[action];
     const valid = validBody(spec.body, body ?? {}, FIELDS_NOT_VALID);
     const data = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
